@@ -1,0 +1,186 @@
+package org.cdrflow.connectors.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The configuration every command and job reads: Java properties, keys documented in the README
+ * ("Configuration"). Without Kafka or JDBC keys the commands use the embedded local stack.
+ * Passwords may also come from the environment ({@code CDRFLOW_JDBC_PASSWORD}) so that they need
+ * not sit in a file.
+ */
+public final class CdrflowConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final String HOME_OPERATOR_ID = "home.operator-id";
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  public static final String TOPIC_RAW = "kafka.topic.raw";
+  public static final String TOPIC_RAW_PARTITIONS = "kafka.topic.raw.partitions";
+  public static final String TOPIC_REJECTED = "kafka.topic.rejected";
+  public static final String TOPIC_NOTIFICATIONS = "kafka.topic.notifications";
+  public static final String KAFKA_GROUP_ID = "kafka.group.id";
+  public static final String JDBC_URL = "jdbc.url";
+  public static final String JDBC_USER = "jdbc.user";
+  public static final String JDBC_PASSWORD = "jdbc.password";
+  public static final String WATERMARK_OUT_OF_ORDERNESS = "watermark.out-of-orderness";
+  public static final String WATERMARK_IDLENESS = "watermark.idleness";
+  public static final String PARTIAL_TIMEOUT = "partial.timeout";
+  public static final String DEDUP_WINDOW = "dedup.window";
+  public static final String REFERENCE_REFRESH = "reference.refresh-interval";
+  public static final String PARALLELISM = "job.parallelism";
+  public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
+  public static final String SINK_BATCH_SIZE = "sink.batch-size";
+  public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
+
+  /** Kafka client settings beyond the bootstrap servers (SASL, SSL…) go under this prefix. */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+  private static final Map<String, String> DEFAULTS =
+      Map.ofEntries(
+          Map.entry(HOME_OPERATOR_ID, "HOME"),
+          Map.entry(TOPIC_RAW, "cdr.raw"),
+          Map.entry(TOPIC_RAW_PARTITIONS, "1"),
+          Map.entry(TOPIC_REJECTED, "cdr.rejected"),
+          Map.entry(TOPIC_NOTIFICATIONS, "cdr.notifications"),
+          Map.entry(KAFKA_GROUP_ID, "cdrflow-mediation"),
+          Map.entry(WATERMARK_OUT_OF_ORDERNESS, "PT2M"),
+          Map.entry(WATERMARK_IDLENESS, "PT30S"),
+          Map.entry(PARTIAL_TIMEOUT, "PT6H"),
+          Map.entry(DEDUP_WINDOW, "P7D"),
+          Map.entry(REFERENCE_REFRESH, "PT30S"),
+          Map.entry(PARALLELISM, "2"),
+          Map.entry(CHECKPOINT_INTERVAL, "PT10S"),
+          Map.entry(SINK_BATCH_SIZE, "2000"),
+          Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"));
+
+  private final TreeMap<String, String> values = new TreeMap<>();
+
+  private CdrflowConfig(Map<String, String> values) {
+    this.values.putAll(values);
+  }
+
+  public static CdrflowConfig defaults() {
+    return new CdrflowConfig(Map.of());
+  }
+
+  public static CdrflowConfig of(Map<String, String> values) {
+    return new CdrflowConfig(values);
+  }
+
+  public static CdrflowConfig load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    }
+    Map<String, String> m = new TreeMap<>();
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
+    return new CdrflowConfig(m);
+  }
+
+  /** A copy with {@code overrides} applied (e.g. the embedded stack's addresses). */
+  public CdrflowConfig with(Map<String, String> overrides) {
+    Map<String, String> m = new TreeMap<>(values);
+    m.putAll(overrides);
+    return new CdrflowConfig(m);
+  }
+
+  public String get(String key) {
+    String v = values.get(key);
+    if (v == null || v.isEmpty()) {
+      if (JDBC_PASSWORD.equals(key)) {
+        String env = System.getenv("CDRFLOW_JDBC_PASSWORD");
+        if (env != null) {
+          return env;
+        }
+      }
+      return DEFAULTS.get(key);
+    }
+    return v;
+  }
+
+  public String require(String key) {
+    String v = get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("configuration key '" + key + "' is required");
+    }
+    return v;
+  }
+
+  public Duration duration(String key) {
+    String v = require(key);
+    try {
+      return Duration.parse(v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "configuration key '" + key + "' must be an ISO-8601 duration such as PT2M", e);
+    }
+  }
+
+  public int integer(String key) {
+    String v = require(key);
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number");
+    }
+  }
+
+  /** True when the configuration names an external Kafka cluster (else: the embedded stack). */
+  public boolean hasKafka() {
+    return get(KAFKA_BOOTSTRAP) != null;
+  }
+
+  /** True when the configuration names an external database (else: the embedded stack). */
+  public boolean hasJdbc() {
+    return get(JDBC_URL) != null;
+  }
+
+  public JdbcSettings jdbc() {
+    return new JdbcSettings(require(JDBC_URL), get(JDBC_USER), get(JDBC_PASSWORD));
+  }
+
+  /** Extra Kafka client properties: every {@code kafka.client.X} key as {@code X}. */
+  public Properties kafkaClientProperties() {
+    Properties p = new Properties();
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
+            p.setProperty(k.substring(KAFKA_CLIENT_PREFIX.length()), v);
+          }
+        });
+    return p;
+  }
+
+  /** Whether the configuration itself (not the environment) holds a password or JAAS secret. */
+  public boolean holdsSecret() {
+    return values.keySet().stream().anyMatch(CdrflowConfig::isSecret);
+  }
+
+  private static boolean isSecret(String key) {
+    return key.contains("password") || key.contains("jaas");
+  }
+
+  /** Settings for logging: every key with its value, passwords masked. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    values.forEach(
+        (k, v) -> sb.append(k).append('=').append(isSecret(k) ? "****" : v).append('\n'));
+    return sb.toString();
+  }
+
+  /** Where and as whom to connect to PostgreSQL. */
+  public record JdbcSettings(String url, String user, String password) implements Serializable {
+    @Override
+    public String toString() {
+      return "JdbcSettings[url=" + url + ", user=" + user + "]";
+    }
+  }
+}

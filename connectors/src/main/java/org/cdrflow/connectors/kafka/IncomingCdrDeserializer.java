@@ -1,0 +1,88 @@
+package org.cdrflow.connectors.kafka;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.cdrflow.schema.RawCdr;
+import org.cdrflow.schema.codec.RawCdrDecoder;
+import org.cdrflow.schema.codec.UndecodableRecordException;
+
+/**
+ * Turns a raw-topic record into an {@link IncomingCdr}. Never throws for bad input: a record that
+ * cannot be decoded comes out with its reason and original bytes so that mediation rejects it
+ * UNDECODABLE instead of failing the job. Decoding here, in the source, gives the watermark the
+ * record's event time per Kafka partition.
+ */
+public class IncomingCdrDeserializer implements KafkaRecordDeserializationSchema<IncomingCdr> {
+  private static final long serialVersionUID = 1L;
+
+  /** Header that {@code cdrflow reprocess} puts on a record fed again: the reject's id. */
+  public static final String REPROCESS_HEADER = "cdrflow-reprocess-of";
+
+  private transient RawCdrDecoder decoder;
+  private transient RawCdr reuse;
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    decoder = new RawCdrDecoder();
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<IncomingCdr> out) {
+    if (decoder == null) {
+      decoder = new RawCdrDecoder();
+    }
+    IncomingCdr in = new IncomingCdr();
+    in.sourceTopic = record.topic();
+    in.sourcePartition = record.partition();
+    in.sourceOffset = record.offset();
+    in.payload = record.value() == null ? new byte[0] : record.value();
+    Header reprocess = record.headers().lastHeader(REPROCESS_HEADER);
+    if (reprocess != null) {
+      in.reprocessedRejectId = new String(reprocess.value(), StandardCharsets.UTF_8);
+    }
+    try {
+      RawCdr cdr = decoder.decode(in.payload, reuse);
+      reuse = cdr;
+      copy(cdr, in);
+    } catch (UndecodableRecordException e) {
+      in.undecodableReason = e.getMessage();
+    } catch (RuntimeException e) {
+      // Hostile bytes can trip Avro in ways its decoder does not classify; still only a reject.
+      in.undecodableReason =
+          "the payload is not a valid RawCdr record (" + e.getClass().getSimpleName() + ")";
+    }
+    out.collect(in);
+  }
+
+  static void copy(RawCdr cdr, IncomingCdr in) {
+    in.networkElement = cdr.getNetworkElement();
+    in.callReference = cdr.getCallReference();
+    in.sequenceNumber = cdr.getSequenceNumber();
+    in.lastPartial = cdr.getLastPartial();
+    in.recordType = cdr.getRecordType() == null ? null : cdr.getRecordType().name();
+    in.servedMsisdn = cdr.getServedMsisdn();
+    in.servedImsi = cdr.getServedImsi();
+    in.callingNumber = cdr.getCallingNumber();
+    in.calledNumber = cdr.getCalledNumber();
+    in.seizureTime = cdr.getSeizureTime() == null ? 0L : cdr.getSeizureTime().toEpochMilli();
+    in.answerTime = cdr.getAnswerTime() == null ? null : cdr.getAnswerTime().toEpochMilli();
+    in.durationSeconds = cdr.getDurationSeconds();
+    in.causeForTerm = cdr.getCauseForTerm();
+    in.visitedPlmn = cdr.getVisitedPlmn();
+    in.inTrunk = cdr.getInTrunk();
+    in.outTrunk = cdr.getOutTrunk();
+    in.uplinkBytes = cdr.getUplinkBytes();
+    in.downlinkBytes = cdr.getDownlinkBytes();
+  }
+
+  @Override
+  public TypeInformation<IncomingCdr> getProducedType() {
+    return Types.POJO(IncomingCdr.class);
+  }
+}

@@ -1,0 +1,29 @@
+package org.cdrflow.connectors.kafka;
+
+import java.util.Properties;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The Kafka source of the raw signalling feed. */
+public final class RawCdrSource {
+  private RawCdrSource() {}
+
+  /**
+   * Reads {@code topic} from the committed offsets of {@code groupId} (earliest for a new group);
+   * on a restore from a checkpoint or savepoint Flink's own offsets win.
+   */
+  public static KafkaSource<IncomingCdr> create(
+      String bootstrapServers, String topic, String groupId, Properties clientProperties) {
+    return KafkaSource.<IncomingCdr>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new IncomingCdrDeserializer())
+        .setProperties(clientProperties)
+        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .build();
+  }
+}

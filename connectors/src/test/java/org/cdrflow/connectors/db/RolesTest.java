@@ -1,0 +1,210 @@
+package org.cdrflow.connectors.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §10: least-privilege roles created by the migrations (checked with SET ROLE). */
+class RolesTest {
+
+  private static final List<String> OUTPUTS =
+      List.of(
+          "invoice_line",
+          "settlement_call",
+          "settlement_daily",
+          "rejected_cdr",
+          "mediation_audit",
+          "anonymisation_run");
+
+  private static TestDatabase db;
+
+  @BeforeAll
+  static void setUp() throws SQLException {
+    db = TestDatabase.migrated();
+    db.loader().load(TestDatabase.examplesDirectory());
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO invoice_line (line_id, msisdn, event_date) VALUES"
+              + " ('00000000-0000-0000-0000-000000000001', '+4791000101', DATE '2026-03-01')");
+      st.executeUpdate(
+          "INSERT INTO settlement_call (settlement_id, partner_id) VALUES"
+              + " ('00000000-0000-0000-0000-000000000002', 'PTN-OPA')");
+      st.executeUpdate(
+          "INSERT INTO rejected_cdr (reject_id, reason, first_seen) VALUES"
+              + " ('00000000-0000-0000-0000-000000000003', 'BAD_TIME', now())");
+      // A plain login with no grants of its own: what PUBLIC may do.
+      st.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nobody_special')"
+              + " THEN CREATE ROLE nobody_special NOLOGIN; END IF; END $$");
+    }
+  }
+
+  @Test
+  void rolesExistAndCannotLogIn() throws SQLException {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles"
+                    + " WHERE rolname LIKE 'cdr\\_%' AND NOT rolcanlogin AND NOT rolsuper")) {
+      rs.next();
+      assertEquals(
+          "cdr_anonymiser,cdr_billing,cdr_finance,cdr_mediation,cdr_reference_loader",
+          rs.getString(1));
+    }
+  }
+
+  @Test
+  void billingReadsInvoiceLinesOnly() throws SQLException {
+    assertAllowed("cdr_billing", "SELECT msisdn FROM invoice_line");
+    assertDenied("cdr_billing", "SELECT * FROM settlement_call");
+    assertDenied("cdr_billing", "SELECT * FROM settlement_daily");
+    assertDenied("cdr_billing", "SELECT * FROM rejected_cdr");
+    assertDenied("cdr_billing", "SELECT * FROM subscription");
+    assertDenied("cdr_billing", "UPDATE invoice_line SET amount = 0");
+    assertDenied(
+        "cdr_billing",
+        "INSERT INTO invoice_line (line_id, event_date) VALUES"
+            + " (gen_random_uuid(), DATE '2026-01-01')");
+  }
+
+  @Test
+  void financeReadsSettlementOnly() throws SQLException {
+    assertAllowed("cdr_finance", "SELECT * FROM settlement_daily");
+    assertAllowed("cdr_finance", "SELECT a_number FROM settlement_call");
+    assertDenied("cdr_finance", "SELECT * FROM invoice_line");
+    assertDenied("cdr_finance", "SELECT * FROM rejected_cdr");
+    assertDenied("cdr_finance", "UPDATE settlement_daily SET events = 0");
+  }
+
+  @Test
+  void mediationReadsReferenceDataAndWritesOutputs() throws SQLException {
+    for (String table : ReferenceDataLoader.TABLES) {
+      assertAllowed("cdr_mediation", "SELECT * FROM " + table);
+    }
+    assertAllowed("cdr_mediation", "SELECT version, changed_at FROM reference_version");
+    assertAllowed("cdr_mediation", "SELECT cutoff FROM anonymisation_run");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO invoice_line (line_id, event_date) VALUES (gen_random_uuid(),"
+            + " DATE '2026-03-02') ON CONFLICT (line_id) DO UPDATE SET amount = EXCLUDED.amount");
+    assertAllowed("cdr_mediation", "UPDATE invoice_line SET amount = 1");
+    assertAllowed("cdr_mediation", "SELECT payload FROM rejected_cdr");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO rejected_cdr (reject_id, reason, first_seen) VALUES (gen_random_uuid(),"
+            + " 'NO_RATE', now())");
+    assertAllowed("cdr_mediation", "UPDATE rejected_cdr SET reprocessed_at = now()");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO settlement_daily (partner_id, direction, product, currency, day, events)"
+            + " VALUES ('PTN-OPA', 'OUT', 'SMS_TERM', 'NOK', DATE '2026-03-01', 1)"
+            + " ON CONFLICT (partner_id, direction, product, currency, day)"
+            + " DO UPDATE SET events = settlement_daily.events + EXCLUDED.events");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO mediation_audit (hour, received) VALUES ('2026-03-01T10:00:00Z', 5)");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO settlement_call (settlement_id) VALUES" + " (gen_random_uuid())");
+    assertDenied("cdr_mediation", "DELETE FROM invoice_line");
+    assertDenied("cdr_mediation", "UPDATE subscription SET plan_id = 'MINI'");
+    assertDenied("cdr_mediation", "UPDATE reference_version SET version = 0");
+    assertDenied(
+        "cdr_mediation", "INSERT INTO anonymisation_run (run_id) VALUES" + " (gen_random_uuid())");
+  }
+
+  @Test
+  void anonymiserUpdatesWhatItAnonymises() throws SQLException {
+    assertAllowed(
+        "cdr_anonymiser",
+        "UPDATE invoice_line SET msisdn = NULL, anonymised_at = now()"
+            + " WHERE line_id IN (SELECT l.line_id FROM invoice_line l JOIN invoice i"
+            + " ON i.account_id = l.account_id AND i.billing_period = l.billing_period"
+            + " WHERE i.status = 'PAID')");
+    assertAllowed("cdr_anonymiser", "UPDATE settlement_call SET a_number = NULL, b_number = NULL");
+    assertAllowed("cdr_anonymiser", "UPDATE rejected_cdr SET payload = NULL");
+    assertAllowed(
+        "cdr_anonymiser",
+        "INSERT INTO anonymisation_run (run_id, as_of, status) VALUES (gen_random_uuid(),"
+            + " DATE '2026-12-01', 'RUNNING')");
+    assertAllowed("cdr_anonymiser", "UPDATE anonymisation_run SET status = 'COMPLETED'");
+    assertDenied("cdr_anonymiser", "DELETE FROM invoice_line");
+    assertDenied(
+        "cdr_anonymiser",
+        "INSERT INTO invoice_line (line_id, event_date) VALUES"
+            + " (gen_random_uuid(), DATE '2026-01-01')");
+    assertDenied("cdr_anonymiser", "UPDATE invoice SET status = 'PAID'");
+    assertDenied("cdr_anonymiser", "SELECT * FROM subscription");
+  }
+
+  @Test
+  void referenceLoaderWritesReferenceDataOnly() throws SQLException {
+    for (String table : ReferenceDataLoader.TABLES) {
+      assertAllowed("cdr_reference_loader", "SELECT * FROM " + table);
+    }
+    assertAllowed("cdr_reference_loader", "UPDATE billing_period SET closed_at = closed_at");
+    assertAllowed("cdr_reference_loader", "DELETE FROM sim_block WHERE false");
+    for (String table : OUTPUTS) {
+      assertDenied("cdr_reference_loader", "SELECT * FROM " + table);
+    }
+    assertDenied("cdr_reference_loader", "UPDATE reference_version SET version = 0");
+  }
+
+  @Test
+  void onlyMediationAndTheAnonymiserReadRejectedRecords() throws SQLException {
+    for (String role :
+        List.of("cdr_billing", "cdr_finance", "cdr_reference_loader", "nobody_special")) {
+      assertDenied(role, "SELECT * FROM rejected_cdr");
+    }
+    assertAllowed("cdr_mediation", "SELECT * FROM rejected_cdr");
+    assertAllowed("cdr_anonymiser", "SELECT * FROM rejected_cdr");
+    // And PUBLIC gets nothing anywhere.
+    for (String table : OUTPUTS) {
+      assertDenied("nobody_special", "SELECT * FROM " + table);
+    }
+    for (String table : ReferenceDataLoader.TABLES) {
+      assertDenied("nobody_special", "SELECT * FROM " + table);
+    }
+  }
+
+  /** Runs {@code sql} as {@code role}, rolled back afterwards. */
+  private static void assertAllowed(String role, String sql) throws SQLException {
+    SQLException e = runAs(role, sql);
+    if (e != null) {
+      fail(role + " should be allowed: " + sql + " but got " + e.getMessage());
+    }
+  }
+
+  private static void assertDenied(String role, String sql) throws SQLException {
+    SQLException e = runAs(role, sql);
+    if (e == null) {
+      fail(role + " should be denied: " + sql);
+    }
+    assertEquals("42501", e.getSQLState(), role + ": " + sql + ": " + e.getMessage());
+    assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+  }
+
+  private static SQLException runAs(String role, String sql) throws SQLException {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET ROLE " + role);
+        st.execute(sql);
+        return null;
+      } catch (SQLException e) {
+        return e;
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+}

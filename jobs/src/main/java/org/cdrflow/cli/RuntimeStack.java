@@ -1,0 +1,70 @@
+package org.cdrflow.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.db.DatabaseSchema;
+import org.cdrflow.connectors.local.EmbeddedStack;
+
+/**
+ * What a command runs against: the Kafka and PostgreSQL named in the configuration, or, when it
+ * names none, the embedded local stack with its data in the work directory. Either way the database
+ * schema is migrated and the topics exist before the command goes on.
+ */
+public final class RuntimeStack implements AutoCloseable {
+  private final CdrflowConfig config;
+  private final EmbeddedStack embedded;
+
+  private RuntimeStack(CdrflowConfig config, EmbeddedStack embedded) {
+    this.config = config;
+    this.embedded = embedded;
+  }
+
+  public static RuntimeStack open(CdrflowConfig config, Path workDir) {
+    EmbeddedStack embedded = null;
+    CdrflowConfig effective = config;
+    if (!config.hasKafka() || !config.hasJdbc()) {
+      embedded = EmbeddedStack.start(workDir);
+      Map<String, String> overrides = new HashMap<>();
+      if (!config.hasKafka()) {
+        overrides.put(CdrflowConfig.KAFKA_BOOTSTRAP, embedded.kafkaBootstrapServers());
+        // One raw partition by default: a replay then reads the file in file order, so the same
+        // file always gives the same lines (README, "replay").
+        embedded.createTopics(
+            Map.of(
+                config.get(CdrflowConfig.TOPIC_RAW),
+                config.integer(CdrflowConfig.TOPIC_RAW_PARTITIONS),
+                config.get(CdrflowConfig.TOPIC_REJECTED),
+                1,
+                config.get(CdrflowConfig.TOPIC_NOTIFICATIONS),
+                1));
+      }
+      if (!config.hasJdbc()) {
+        overrides.put(CdrflowConfig.JDBC_URL, embedded.jdbcUrl());
+        overrides.put(CdrflowConfig.JDBC_USER, embedded.jdbcUser());
+        overrides.put(CdrflowConfig.JDBC_PASSWORD, embedded.jdbcPassword());
+      }
+      effective = config.with(overrides);
+    }
+    CdrflowConfig.JdbcSettings jdbc = effective.jdbc();
+    DatabaseSchema.migrate(jdbc.url(), jdbc.user(), jdbc.password());
+    return new RuntimeStack(effective, embedded);
+  }
+
+  /** The configuration with the addresses of what actually runs. */
+  public CdrflowConfig config() {
+    return config;
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

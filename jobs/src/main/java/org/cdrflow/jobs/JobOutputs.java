@@ -1,0 +1,57 @@
+package org.cdrflow.jobs;
+
+import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.jdbc.UpsertSink;
+import org.cdrflow.pipeline.KafkaOutputs;
+import org.cdrflow.pipeline.OutputTables;
+
+/** The production outputs of the streaming job: PostgreSQL tables and Kafka topics. */
+public final class JobOutputs {
+  private JobOutputs() {}
+
+  public static MediationJob.Outputs from(CdrflowConfig config) {
+    CdrflowConfig.JdbcSettings jdbc = config.jdbc();
+    int batch = config.integer(CdrflowConfig.SINK_BATCH_SIZE);
+    long interval = config.duration(CdrflowConfig.SINK_BATCH_INTERVAL).toMillis();
+    String bootstrap = config.require(CdrflowConfig.KAFKA_BOOTSTRAP);
+    return new MediationJob.Outputs(
+        UpsertSink.create(
+            OutputTables.INVOICE_LINE_UPSERT, OutputTables.INVOICE_LINE, jdbc, batch, interval),
+        UpsertSink.create(
+            OutputTables.SETTLEMENT_CALL_UPSERT,
+            OutputTables.SETTLEMENT_CALL,
+            jdbc,
+            batch,
+            interval),
+        UpsertSink.create(
+            OutputTables.SETTLEMENT_DAILY_UPSERT,
+            OutputTables.SETTLEMENT_DAILY,
+            jdbc,
+            batch,
+            interval),
+        UpsertSink.create(
+            OutputTables.REJECTED_CDR_UPSERT, OutputTables.REJECTED_CDR, jdbc, batch, interval),
+        KafkaOutputs.rejects(
+            bootstrap, config.get(CdrflowConfig.TOPIC_REJECTED), config.kafkaClientProperties()),
+        KafkaOutputs.notifications(
+            bootstrap,
+            config.get(CdrflowConfig.TOPIC_NOTIFICATIONS),
+            config.kafkaClientProperties()),
+        UpsertSink.create(
+            OutputTables.MEDIATION_AUDIT_UPSERT,
+            OutputTables.MEDIATION_AUDIT,
+            jdbc,
+            batch,
+            interval));
+  }
+
+  public static MediationJob.Settings settings(CdrflowConfig config) {
+    return new MediationJob.Settings(
+        config.require(CdrflowConfig.HOME_OPERATOR_ID),
+        config.duration(CdrflowConfig.WATERMARK_OUT_OF_ORDERNESS),
+        config.duration(CdrflowConfig.WATERMARK_IDLENESS),
+        config.duration(CdrflowConfig.PARTIAL_TIMEOUT),
+        config.duration(CdrflowConfig.DEDUP_WINDOW),
+        1_000L);
+  }
+}

@@ -1,0 +1,148 @@
+package org.cdrflow.jobs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.cdrflow.connectors.config.CdrflowConfig;
+
+/**
+ * Runs the streaming job on a local Flink MiniCluster until it has consumed everything on the raw
+ * topic, then stops it with a drained savepoint (as {@code stop-with-savepoint --drain} does: held
+ * records are rated, pending partials are emitted INCOMPLETE) kept in the state directory, so that
+ * the next run resumes exactly where this one stopped: duplicates, allowances and presence days
+ * carry over.
+ */
+public final class LocalStreamingRun {
+  private static final String LATEST = "latest-savepoint";
+
+  private final CdrflowConfig config;
+  private final Path stateDir;
+
+  public LocalStreamingRun(CdrflowConfig config, Path stateDir) {
+    this.config = config;
+    this.stateDir = stateDir;
+  }
+
+  /** Runs to the end of the raw topic; returns the savepoint path the next run resumes from. */
+  public String runToEndOfTopic(Duration timeout, Consumer<String> progress) throws Exception {
+    Files.createDirectories(stateDir);
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        stateDir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY,
+        stateDir.resolve("savepoints").toUri().toString());
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+    String resumeFrom = latestSavepoint();
+    if (resumeFrom != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
+    env.getConfig().enableObjectReuse();
+    StreamingJobMain.build(env, config);
+
+    Map<TopicPartition, Long> end = endOffsets();
+    JobClient job = env.executeAsync("cdrflow-mediation");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (!consumed(end)) {
+        JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+        if (status.isGloballyTerminalState()) {
+          job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+          throw new IllegalStateException("the streaming job ended early: " + status);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the streaming job did not consume the feed within " + timeout);
+        }
+        Thread.sleep(200);
+      }
+      progress.accept("feed consumed; draining and saving the job state");
+      String savepoint =
+          job.stopWithSavepoint(
+                  true,
+                  stateDir.resolve("savepoints").toUri().toString(),
+                  SavepointFormatType.CANONICAL)
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
+      return savepoint;
+    } catch (Exception e) {
+      job.cancel();
+      throw e;
+    }
+  }
+
+  /** The savepoint the next run resumes from, or null for a first run. */
+  public String latestSavepoint() throws IOException {
+    Path f = stateDir.resolve(LATEST);
+    return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8).trim() : null;
+  }
+
+  private Admin admin() {
+    Properties p = config.kafkaClientProperties();
+    p.put(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(CdrflowConfig.KAFKA_BOOTSTRAP));
+    return Admin.create(p);
+  }
+
+  private Map<TopicPartition, Long> endOffsets() throws Exception {
+    String topic = config.get(CdrflowConfig.TOPIC_RAW);
+    try (Admin admin = admin()) {
+      int partitions =
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin.listOffsets(specs).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+      return end;
+    }
+  }
+
+  private boolean consumed(Map<TopicPartition, Long> end) throws Exception {
+    try (Admin admin = admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(config.get(CdrflowConfig.KAFKA_GROUP_ID))
+              .partitionsToOffsetAndMetadata()
+              .get();
+      for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        long at = c == null ? 0 : c.offset();
+        if (at < e.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

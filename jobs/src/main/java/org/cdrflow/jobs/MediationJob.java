@@ -1,0 +1,145 @@
+package org.cdrflow.jobs;
+
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.pipeline.AuditCombiner;
+import org.cdrflow.pipeline.AuditEvent;
+import org.cdrflow.pipeline.CallAssembler;
+import org.cdrflow.pipeline.DailySettlementAggregator;
+import org.cdrflow.pipeline.EventTimeRater;
+import org.cdrflow.pipeline.HourlyAudit;
+import org.cdrflow.pipeline.HourlyAuditAggregator;
+import org.cdrflow.pipeline.MediationFunction;
+import org.cdrflow.pipeline.Outcomes;
+import org.cdrflow.pipeline.Rejection;
+import org.cdrflow.rating.InvoiceLine;
+import org.cdrflow.rating.UsageNotice;
+import org.cdrflow.reference.ReferenceDataProvider;
+import org.cdrflow.settlement.DailySettlement;
+import org.cdrflow.settlement.SettlementCall;
+import org.cdrflow.settlement.SettlementDailyRow;
+
+/**
+ * The streaming job: raw CDRs in; invoice lines, settlement, rejects, notifications and the audit
+ * out (docs/architecture.md has the picture). The topology is this plain method; {@code main} and
+ * the commands only wire configuration, sources and sinks to it. Every operator has a stable uid so
+ * savepoints survive upgrades.
+ */
+public final class MediationJob {
+  private MediationJob() {}
+
+  /** Tunables of the topology (defaults in the README's configuration table). */
+  public record Settings(
+      String homeOperatorId,
+      Duration outOfOrderness,
+      Duration idleness,
+      Duration partialTimeout,
+      Duration dedupWindow,
+      long aggregateFlushMs)
+      implements Serializable {}
+
+  /** Where each output goes; a null sink drops that output (e.g. no topic in a test). */
+  public record Outputs(
+      Sink<InvoiceLine> invoiceLines,
+      Sink<SettlementCall> settlementCalls,
+      Sink<SettlementDailyRow> settlementDaily,
+      Sink<Rejection> rejectedTable,
+      Sink<Rejection> rejectedTopic,
+      Sink<UsageNotice> notifications,
+      Sink<HourlyAudit> audit) {}
+
+  public static void build(
+      StreamExecutionEnvironment env,
+      Source<IncomingCdr, ?, ?> source,
+      ReferenceDataProvider reference,
+      Settings settings,
+      Outputs outputs) {
+    long maxFutureMs = Duration.ofHours(1).toMillis();
+    WatermarkStrategy<IncomingCdr> watermarks =
+        WatermarkStrategy.<IncomingCdr>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .withTimestampAssigner(
+                (r, kafkaTs) ->
+                    // A record that will be rejected must not move event time: a hostile or broken
+                    // timestamp would otherwise make every later record late.
+                    r.decoded() && r.eventTime() <= System.currentTimeMillis() + maxFutureMs
+                        ? r.eventTime()
+                        : Long.MIN_VALUE)
+            .withIdleness(settings.idleness());
+
+    DataStream<IncomingCdr> raw =
+        env.fromSource(source, watermarks, "Raw CDRs").uid("source-raw-cdrs");
+
+    SingleOutputStreamOperator<MediatedCall> mediated =
+        raw.process(new MediationFunction(reference, settings.homeOperatorId()))
+            .uid("mediate")
+            .name("Decode, validate, normalise, enrich");
+
+    SingleOutputStreamOperator<MediatedCall> calls =
+        mediated
+            .keyBy(MediatedCall::callKey)
+            .process(new CallAssembler(settings.partialTimeout(), settings.dedupWindow()))
+            .uid("assemble-calls")
+            .name("Drop duplicates, join partials");
+
+    SingleOutputStreamOperator<InvoiceLine> lines =
+        calls
+            .keyBy(c -> c.subscriptionId)
+            .process(new EventTimeRater(reference))
+            .uid("rate")
+            .name("Rate in event-time order");
+
+    DataStream<SettlementCall> settled = lines.getSideOutput(EventTimeRater.SETTLEMENT);
+    SingleOutputStreamOperator<SettlementDailyRow> daily =
+        settled
+            .keyBy(DailySettlement::keyOf)
+            .process(new DailySettlementAggregator(settings.aggregateFlushMs()))
+            .uid("settlement-daily")
+            .name("Sum settlement per partner and day");
+
+    DataStream<Rejection> rejects =
+        mediated
+            .getSideOutput(Outcomes.REJECTS)
+            .union(calls.getSideOutput(Outcomes.REJECTS), lines.getSideOutput(Outcomes.REJECTS));
+
+    DataStream<AuditEvent> audit =
+        combined(mediated.getSideOutput(Outcomes.AUDIT), "mediate")
+            .union(
+                combined(calls.getSideOutput(Outcomes.AUDIT), "assemble-calls"),
+                combined(lines.getSideOutput(Outcomes.AUDIT), "rate"));
+    SingleOutputStreamOperator<HourlyAudit> hourly =
+        audit
+            .keyBy(e -> e.hour)
+            .process(new HourlyAuditAggregator(settings.aggregateFlushMs()))
+            .uid("audit-hourly")
+            .name("Sum audit per hour");
+
+    sink(lines, outputs.invoiceLines(), "invoice-line");
+    sink(settled, outputs.settlementCalls(), "settlement-call");
+    sink(daily, outputs.settlementDaily(), "settlement-daily");
+    sink(rejects, outputs.rejectedTable(), "rejected-cdr");
+    sink(rejects, outputs.rejectedTopic(), "rejected-topic");
+    sink(lines.getSideOutput(EventTimeRater.NOTICES), outputs.notifications(), "notifications");
+    sink(hourly, outputs.audit(), "mediation-audit");
+  }
+
+  private static DataStream<AuditEvent> combined(DataStream<AuditEvent> events, String stage) {
+    return events
+        .transform("Pre-sum audit of " + stage, Types.POJO(AuditEvent.class), new AuditCombiner())
+        .uid("audit-combine-" + stage);
+  }
+
+  private static <T> void sink(DataStream<T> stream, Sink<T> sink, String name) {
+    if (sink != null) {
+      stream.sinkTo(sink).uid("sink-" + name).name(name);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.cdrflow.jobs;
+
+import java.nio.file.Path;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.kafka.RawCdrSource;
+import org.cdrflow.reference.ReferenceDataProvider;
+
+/**
+ * Entry point of the streaming job on a Flink cluster: {@code --config FILE} (or the environment
+ * variable {@code CDRFLOW_CONFIG}) names the properties; checkpointing, state backend and restarts
+ * come from the cluster's Flink configuration (the Helm chart sets them).
+ */
+public final class StreamingJobMain {
+  private StreamingJobMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String file = System.getenv("CDRFLOW_CONFIG");
+    for (int i = 0; i < args.length - 1; i++) {
+      if ("--config".equals(args[i])) {
+        file = args[i + 1];
+      }
+    }
+    CdrflowConfig config =
+        file == null ? CdrflowConfig.defaults() : CdrflowConfig.load(Path.of(file));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, config);
+    env.execute("cdrflow-mediation");
+  }
+
+  /** Wires the configured Kafka source, database reference data and sinks to the topology. */
+  public static void build(StreamExecutionEnvironment env, CdrflowConfig config) {
+    MediationJob.build(
+        env,
+        RawCdrSource.create(
+            config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
+            config.get(CdrflowConfig.TOPIC_RAW),
+            config.get(CdrflowConfig.KAFKA_GROUP_ID),
+            config.kafkaClientProperties()),
+        ReferenceDataProvider.live(config.jdbc(), config.duration(CdrflowConfig.REFERENCE_REFRESH)),
+        JobOutputs.settings(config),
+        JobOutputs.from(config));
+  }
+}

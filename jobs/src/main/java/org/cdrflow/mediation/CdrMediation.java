@@ -1,0 +1,334 @@
+package org.cdrflow.mediation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.numbers.MobileCountryCodes;
+import org.cdrflow.numbers.NormalisedNumber;
+import org.cdrflow.numbers.NumberNormaliser;
+import org.cdrflow.numbers.VisitedNetwork;
+import org.cdrflow.pipeline.RejectReason;
+import org.cdrflow.rating.RatingZone;
+import org.cdrflow.reference.CountryZone;
+import org.cdrflow.reference.PricePlan;
+import org.cdrflow.reference.ReferenceData;
+import org.cdrflow.reference.Service;
+import org.cdrflow.reference.Subscription;
+import org.cdrflow.schema.RecordType;
+import org.cdrflow.settlement.InterconnectSettlementRule;
+import org.cdrflow.settlement.SettlementDecision;
+
+/**
+ * Validates, normalises and enriches one raw record as of its event time (docs/mediation.md). Every
+ * check that depends only on the record and the reference data happens here, before duplicates are
+ * dropped, so that a rejected record never counts as seen and comes through exactly once when it is
+ * fed again after a fix ({@code cdrflow reprocess}).
+ */
+public final class CdrMediation {
+  /** One record covers at most a day of a call (docs/mediation.md, "Rejects"). */
+  static final int MAX_RECORD_SECONDS = 24 * 3600;
+
+  static final long MAX_FUTURE_MS = 3_600_000L;
+
+  /** Earlier than this is not a real event time but a broken clock. */
+  static final long EARLIEST_EVENT_MS = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+
+  private final NumberNormaliser normaliser = new NumberNormaliser();
+  private final MobileCountryCodes mcc = MobileCountryCodes.standard();
+  private final InterconnectSettlementRule settlement;
+
+  public CdrMediation(String homeOperatorId) {
+    this.settlement = new InterconnectSettlementRule(homeOperatorId);
+  }
+
+  public MediationOutcome mediate(IncomingCdr in, ReferenceData ref, long nowMillis) {
+    if (!in.decoded()) {
+      return reject(RejectReason.UNDECODABLE, in.undecodableReason, null);
+    }
+    MediationOutcome missing = missingField(in);
+    if (missing != null) {
+      return missing;
+    }
+    RecordType type = RecordType.valueOf(in.recordType);
+    if (in.sequenceNumber < 0) {
+      return reject(RejectReason.BAD_VALUE, "sequenceNumber is negative", null);
+    }
+    if ((in.uplinkBytes != null && in.uplinkBytes < 0)
+        || (in.downlinkBytes != null && in.downlinkBytes < 0)) {
+      return reject(RejectReason.BAD_VALUE, "uplinkBytes or downlinkBytes is negative", null);
+    }
+    MediationOutcome badTime = badTime(in, type, nowMillis);
+    if (badTime != null) {
+      return badTime;
+    }
+    long eventTime = in.eventTime();
+    NormalisedNumber served = normaliser.normalise(in.servedMsisdn);
+    if (served.isBad()) {
+      return reject(
+          RejectReason.BAD_NUMBER, "servedMsisdn " + served.badReason().description(), eventTime);
+    }
+    String rawCounterpart = counterpartOf(in, type);
+    NormalisedNumber counterpart = null;
+    if (rawCounterpart != null && !rawCounterpart.isBlank()) {
+      counterpart = normaliser.normalise(rawCounterpart);
+      if (counterpart.isBad()) {
+        return reject(
+            RejectReason.BAD_NUMBER,
+            counterpartField(type) + " " + counterpart.badReason().description(),
+            eventTime);
+      }
+    }
+    if (isUnanswered(in, type)) {
+      return new MediationOutcome.Unanswered();
+    }
+    Optional<Instant> cutoff = ref.anonymisationCutoff();
+    if (cutoff.isPresent() && eventTime < cutoff.get().toEpochMilli()) {
+      return new MediationOutcome.Rejected(
+          RejectReason.TOO_OLD,
+          "event time is before the cutoff of the latest anonymisation run (" + cutoff.get() + ")",
+          eventTime,
+          false);
+    }
+    Instant at = Instant.ofEpochMilli(eventTime);
+    Optional<Subscription> sub = ref.subscriptionAt(served.number(), at);
+    if (sub.isEmpty()) {
+      return reject(
+          RejectReason.UNKNOWN_SUBSCRIBER,
+          "no subscription for servedMsisdn at the event time " + at,
+          eventTime);
+    }
+    Subscription s = sub.get();
+    Optional<PricePlan> plan = ref.plan(s.planId());
+    if (plan.isEmpty()) {
+      return reject(
+          RejectReason.NO_RATE,
+          "subscription "
+              + s.subscriptionId()
+              + " has plan "
+              + s.planId()
+              + " with no price_plan row",
+          eventTime);
+    }
+
+    MediatedCall call = new MediatedCall();
+    call.sourceTopic = in.sourceTopic;
+    call.sourcePartition = in.sourcePartition;
+    call.sourceOffset = in.sourceOffset;
+    call.payload = in.payload;
+    call.networkElement = in.networkElement;
+    call.callReference = in.callReference;
+    call.recordType = type;
+    call.sequenceNumber = in.sequenceNumber;
+    call.lastPartial = in.lastPartial;
+    call.lineId = lineIdOf(in.networkElement, in.callReference, type);
+    call.eventStartMillis = eventTime;
+    call.durationSeconds = in.durationSeconds;
+    call.volumeBytes =
+        type == RecordType.DATA
+            ? (in.uplinkBytes == null ? 0 : in.uplinkBytes)
+                + (in.downlinkBytes == null ? 0 : in.downlinkBytes)
+            : 0;
+    call.msisdn = served.number();
+    call.imsi = in.servedImsi != null && !in.servedImsi.isBlank() ? in.servedImsi : s.imsi();
+    call.subscriptionId = s.subscriptionId();
+    call.accountId = s.accountId();
+    call.planId = s.planId();
+    call.subscriptionValidFromMillis = s.validFrom().toEpochMilli();
+    call.simBlockedAtMillis = ref.blockedAt(s, at).map(Instant::toEpochMilli).orElse(null);
+    call.inTrunk = in.inTrunk;
+    call.outTrunk = in.outTrunk;
+
+    if (counterpart != null) {
+      call.counterpartNumber = counterpart.number();
+      call.counterpartClass = counterpart.numberClass();
+      call.counterpartCountry = counterpart.isNorwegian() ? "NO" : counterpart.country();
+      call.counterpartZone =
+          counterpart.isNorwegian()
+              ? "NO"
+              : ref.countryZone(call.counterpartCountry).map(CountryZone::zone).orElse(null);
+    }
+
+    VisitedNetwork visited = mcc.visitedNetwork(in.visitedPlmn);
+    switch (visited.location()) {
+      case HOME -> call.visitedZone = VisitedZone.HOME;
+      case INTERNATIONAL -> call.visitedZone = VisitedZone.MARITIME;
+      case ROAMING -> {
+        Optional<CountryZone> cz = ref.countryZone(visited.country());
+        if (cz.isEmpty()) {
+          return reject(
+              RejectReason.NO_RATE,
+              "visited country " + visited.country() + " has no country_zone row",
+              eventTime);
+        }
+        call.visitedZone = VisitedZone.ofCountryZone(cz.get().zone());
+        call.roamingCountry = call.visitedZone.isHome() ? null : visited.country();
+        call.roamingNordicBaltic = cz.get().nordicBaltic();
+      }
+      default -> {
+        return reject(
+            RejectReason.NO_RATE,
+            "visitedPlmn names no known country (MCC " + visited.mcc() + ")",
+            eventTime);
+      }
+    }
+
+    MediationOutcome noRate = checkRates(call, plan.get(), ref);
+    if (noRate != null) {
+      return noRate;
+    }
+
+    SettlementDecision decision = settlement.decide(call, ref);
+    if (decision instanceof SettlementDecision.Rejected r) {
+      return reject(RejectReason.valueOf(r.reason().name()), r.detail(), eventTime);
+    }
+    decision.applyTo(call);
+    return new MediationOutcome.Mediated(call);
+  }
+
+  /**
+   * The rate rows rating will need must exist now, so that a configuration gap is a reject here,
+   * before the event draws on any allowance (docs/rating.md, "Missing rates").
+   */
+  private MediationOutcome checkRates(MediatedCall call, PricePlan plan, ReferenceData ref) {
+    boolean special =
+        call.counterpartNumber != null && ref.specialNumber(call.counterpartNumber).isPresent();
+    RatingZone zone =
+        RatingZone.decide(
+            call.recordType,
+            call.visitedZone,
+            call.counterpartClass,
+            call.counterpartCountry,
+            call.counterpartZone,
+            special);
+    if (zone.isRejected()) {
+      return reject(RejectReason.NO_RATE, zone.noRateDetail(), call.eventStartMillis);
+    }
+    if (zone.isFree() || zone.isSpecial()) {
+      return null;
+    }
+    Service service = serviceOf(call.recordType);
+    if (ref.rate(plan.planId(), service, zone.name()).isEmpty()) {
+      return missingRate(plan, service, zone.name(), call);
+    }
+    if (zone.euData()
+        && plan.euDataLimitMb() != null
+        && ref.rate(plan.planId(), service, RatingZone.ROAM_EU_DATA).isEmpty()) {
+      return missingRate(plan, service, RatingZone.ROAM_EU_DATA, call);
+    }
+    boolean fairUseMayApply =
+        call.visitedZone == VisitedZone.EU
+            && !call.roamingNordicBaltic
+            && (zone.drawsAllowance() || zone.euData());
+    if (fairUseMayApply && ref.rate(plan.planId(), service, RatingZone.FAIR_USE).isEmpty()) {
+      return missingRate(plan, service, RatingZone.FAIR_USE, call);
+    }
+    return null;
+  }
+
+  private static MediationOutcome missingRate(
+      PricePlan plan, Service service, String zone, MediatedCall call) {
+    return reject(
+        RejectReason.NO_RATE,
+        "no rate row for plan " + plan.planId() + ", service " + service + ", zone " + zone,
+        call.eventStartMillis);
+  }
+
+  public static Service serviceOf(RecordType type) {
+    return switch (type) {
+      case MOC, MTC, FWD -> Service.VOICE;
+      case SMS_MO, SMS_MT -> Service.SMS;
+      case DATA -> Service.DATA;
+    };
+  }
+
+  /** The invoice line's id: one line per (networkElement, callReference, recordType). */
+  public static String lineIdOf(String networkElement, String callReference, RecordType type) {
+    return UUID.nameUUIDFromBytes(
+            (networkElement + '|' + callReference + '|' + type).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  private static MediationOutcome missingField(IncomingCdr in) {
+    String field = null;
+    if (blank(in.networkElement)) {
+      field = "networkElement";
+    } else if (blank(in.callReference)) {
+      field = "callReference";
+    } else if (in.recordType == null) {
+      field = "recordType";
+    } else if (blank(in.servedMsisdn)) {
+      field = "servedMsisdn";
+    } else if (blank(in.causeForTerm)) {
+      field = "causeForTerm";
+    } else {
+      RecordType type = RecordType.valueOf(in.recordType);
+      if ((type == RecordType.MOC || type == RecordType.SMS_MO || type == RecordType.FWD)
+          && blank(in.calledNumber)) {
+        field = "calledNumber";
+      } else if (type == RecordType.DATA && in.uplinkBytes == null && in.downlinkBytes == null) {
+        field = "uplinkBytes/downlinkBytes";
+      }
+    }
+    return field == null
+        ? null
+        : reject(RejectReason.MISSING_FIELD, field + " is missing or empty", null);
+  }
+
+  private static MediationOutcome badTime(IncomingCdr in, RecordType type, long now) {
+    long event = in.eventTime();
+    String why = null;
+    if (in.durationSeconds < 0) {
+      why = "durationSeconds is negative";
+    } else if (in.durationSeconds > MAX_RECORD_SECONDS) {
+      why = "durationSeconds is more than 24 hours in one record";
+    } else if (in.answerTime != null && in.answerTime < in.seizureTime) {
+      why = "answerTime is before seizureTime";
+    } else if (event > now + MAX_FUTURE_MS) {
+      why = "event time is more than 1 hour in the future";
+    } else if (event < EARLIEST_EVENT_MS) {
+      why = "event time is before the year 2000";
+    } else if (isVoice(type)
+        && in.sequenceNumber == 0
+        && in.answerTime == null
+        && in.durationSeconds > 0) {
+      why = "durationSeconds is set but the call has no answerTime";
+    }
+    return why == null ? null : reject(RejectReason.BAD_TIME, why, null);
+  }
+
+  private static boolean isUnanswered(IncomingCdr in, RecordType type) {
+    return isVoice(type)
+        && in.sequenceNumber == 0
+        && in.answerTime == null
+        && in.durationSeconds == 0;
+  }
+
+  private static boolean isVoice(RecordType type) {
+    return type == RecordType.MOC || type == RecordType.MTC || type == RecordType.FWD;
+  }
+
+  private static String counterpartOf(IncomingCdr in, RecordType type) {
+    return switch (type) {
+      case MOC, SMS_MO, FWD -> in.calledNumber;
+      case MTC, SMS_MT -> in.callingNumber;
+      case DATA -> null;
+    };
+  }
+
+  private static String counterpartField(RecordType type) {
+    return switch (type) {
+      case MOC, SMS_MO, FWD -> "calledNumber";
+      default -> "callingNumber";
+    };
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static MediationOutcome reject(RejectReason reason, String detail, Long eventTime) {
+    return new MediationOutcome.Rejected(reason, detail, eventTime, true);
+  }
+}
