@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "cdrflow 0.1.0",
     description = "CDR mediation, rating, settlement and anonymisation on Apache Flink.",
-    subcommands = {LoadReferenceCommand.class, ReplayCommand.class})
+    subcommands = {
+      LoadReferenceCommand.class,
+      ReplayCommand.class,
+      ReprocessCommand.class,
+      MigrateCommand.class
+    })
 public class Cdrflow {
   public static void main(String[] args) {
     System.exit(run(args));
