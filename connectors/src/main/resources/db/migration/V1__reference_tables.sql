@@ -13,7 +13,8 @@ CREATE TABLE price_plan (
     sms_count        integer,
     data_mb          integer,
     eu_data_limit_mb integer,
-    data_overage     text          NOT NULL,
+    -- Empty in a file = THROTTLE: a plan that says nothing never charges for data overage.
+    data_overage     text          NOT NULL DEFAULT 'THROTTLE',
     data_overage_cap numeric(12, 2),
     CONSTRAINT price_plan_pkey PRIMARY KEY (plan_id),
     CONSTRAINT price_plan_data_overage_check CHECK (data_overage IN ('THROTTLE', 'CHARGE')),

@@ -2,6 +2,7 @@ package org.cdrflow.jobs;
 
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.jdbc.UpsertSink;
+import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.KafkaOutputs;
 import org.cdrflow.pipeline.OutputTables;
 
@@ -52,6 +53,14 @@ public final class JobOutputs {
         config.duration(CdrflowConfig.WATERMARK_IDLENESS),
         config.duration(CdrflowConfig.PARTIAL_TIMEOUT),
         config.duration(CdrflowConfig.DEDUP_WINDOW),
-        1_000L);
+        1_000L,
+        faultOf(config));
+  }
+
+  private static InjectedFault faultOf(CdrflowConfig config) {
+    String n = config.get(CdrflowConfig.TESTING_FAIL_ONCE_AFTER);
+    return n == null
+        ? null
+        : new InjectedFault(Long.parseLong(n), java.util.UUID.randomUUID().toString());
   }
 }

@@ -18,6 +18,7 @@ import org.cdrflow.pipeline.DailySettlementAggregator;
 import org.cdrflow.pipeline.EventTimeRater;
 import org.cdrflow.pipeline.HourlyAudit;
 import org.cdrflow.pipeline.HourlyAuditAggregator;
+import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
 import org.cdrflow.pipeline.Rejection;
@@ -44,7 +45,8 @@ public final class MediationJob {
       Duration idleness,
       Duration partialTimeout,
       Duration dedupWindow,
-      long aggregateFlushMs)
+      long aggregateFlushMs,
+      InjectedFault fault)
       implements Serializable {}
 
   /** Where each output goes; a null sink drops that output (e.g. no topic in a test). */
@@ -79,7 +81,7 @@ public final class MediationJob {
         env.fromSource(source, watermarks, "Raw CDRs").uid("source-raw-cdrs");
 
     SingleOutputStreamOperator<MediatedCall> mediated =
-        raw.process(new MediationFunction(reference, settings.homeOperatorId()))
+        raw.process(new MediationFunction(reference, settings.homeOperatorId(), settings.fault()))
             .uid("mediate")
             .name("Decode, validate, normalise, enrich");
 

@@ -15,11 +15,14 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
 
   private final ReferenceDataProvider reference;
   private final String homeOperatorId;
+  private final InjectedFault fault;
   private transient CdrMediation mediation;
 
-  public MediationFunction(ReferenceDataProvider reference, String homeOperatorId) {
+  public MediationFunction(
+      ReferenceDataProvider reference, String homeOperatorId, InjectedFault fault) {
     this.reference = reference;
     this.homeOperatorId = homeOperatorId;
+    this.fault = fault;
   }
 
   @Override
@@ -35,6 +38,9 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
 
   @Override
   public void processElement(IncomingCdr in, Context ctx, Collector<MediatedCall> out) {
+    if (fault != null) {
+      fault.onRecord();
+    }
     long now = ctx.timerService().currentProcessingTime();
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.RECEIVED, 1, now));
     if (in.reprocessedRejectId != null) {

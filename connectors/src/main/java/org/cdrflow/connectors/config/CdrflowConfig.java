@@ -39,6 +39,9 @@ public final class CdrflowConfig implements Serializable {
   public static final String SINK_BATCH_SIZE = "sink.batch-size";
   public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
 
+  /** Recovery tests only: fail the streaming job once after this many records. */
+  public static final String TESTING_FAIL_ONCE_AFTER = "testing.fail-once-after-records";
+
   /** Kafka client settings beyond the bootstrap servers (SASL, SSL…) go under this prefix. */
   public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 

@@ -2,9 +2,16 @@ package org.cdrflow.connectors.db;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,7 +193,7 @@ public final class ReferenceDataLoader {
   /** One file, one transaction. */
   private int loadFile(Connection connection, Table table, Path file) throws SQLException {
     long started = System.nanoTime();
-    boolean autoCommit = connection.getAutoCommit();
+    // The connection is this loader's own: no need to restore auto-commit afterwards.
     connection.setAutoCommit(false);
     try {
       int rows = new FileLoad(connection, table, file).run();
@@ -228,8 +235,6 @@ public final class ReferenceDataLoader {
             "the database rejected the file (SQLSTATE " + sql.getSQLState() + ")");
       }
       throw e;
-    } finally {
-      connection.setAutoCommit(autoCommit);
     }
   }
 
@@ -289,7 +294,7 @@ public final class ReferenceDataLoader {
         try {
           headerRecord = records.hasNext() ? records.next() : null;
         } catch (UncheckedIOException e) {
-          throw malformed();
+          throw malformed(e);
         }
         if (headerRecord == null) {
           throw new ReferenceDataException(fileName, 1, null, "the header row is missing");
@@ -303,7 +308,7 @@ public final class ReferenceDataLoader {
                 + " ("
                 + POS
                 + ", "
-                + columnList("")
+                + columnList()
                 + ") VALUES (?"
                 + ", ?".repeat(header.size())
                 + ")";
@@ -317,7 +322,7 @@ public final class ReferenceDataLoader {
               }
               record = records.next();
             } catch (UncheckedIOException e) {
-              throw malformed();
+              throw malformed(e);
             }
             linesRead = parser.getCurrentLineNumber();
             bind(ps, record);
@@ -332,18 +337,28 @@ public final class ReferenceDataLoader {
             ps.executeBatch();
           }
         }
+      } catch (CharacterCodingException e) {
+        throw notUtf8();
       } catch (IOException e) {
         throw new ReferenceDataException(fileName, 0, null, "cannot be read: " + e.getMessage());
       }
     }
 
-    private ReferenceDataException malformed() {
+    private ReferenceDataException malformed(UncheckedIOException e) {
+      if (e.getCause() instanceof CharacterCodingException) {
+        return notUtf8();
+      }
       // commons-csv's own message is not used: it is not ours to promise it never quotes data.
       return new ReferenceDataException(
           fileName,
           linesRead + 1,
           null,
           "malformed CSV (unbalanced quotes, or text after a closing quote)");
+    }
+
+    private ReferenceDataException notUtf8() {
+      return new ReferenceDataException(
+          fileName, firstLineNotUtf8(file), null, "is not valid UTF-8 (save the file as UTF-8)");
     }
 
     private List<Column> parseHeader(CSVRecord record) {
@@ -397,7 +412,7 @@ public final class ReferenceDataLoader {
             "CREATE TEMPORARY TABLE "
                 + STAGE
                 + " ON COMMIT DROP AS SELECT "
-                + columnList("")
+                + columnList()
                 + " FROM "
                 + table.name
                 + " WITH NO DATA");
@@ -473,8 +488,8 @@ public final class ReferenceDataLoader {
     }
 
     /**
-     * Foreign keys, checked before the upsert with one anti-join each: the usual mistake (a plan
-     * or partner missing) is then reported without the bisection below.
+     * Foreign keys, checked before the upsert with one anti-join each: the usual mistake (a plan or
+     * partner missing) is then reported without the bisection below.
      */
     private void checkReferences() throws SQLException {
       for (var reference : table.references.entrySet()) {
@@ -527,9 +542,9 @@ public final class ReferenceDataLoader {
       return "INSERT INTO "
           + table.name
           + " ("
-          + columnList("")
+          + columnList()
           + ") SELECT "
-          + columnList("")
+          + columnList()
           + " FROM "
           + STAGE
           + (range ? " WHERE " + POS + " BETWEEN ? AND ?" : "")
@@ -564,8 +579,8 @@ public final class ReferenceDataLoader {
     /**
      * Finds the first line whose upsert fails. The file is upserted again in chunks, in file order,
      * each kept until one fails (so the work is about one pass over the file); inside the failing
-     * chunk the shortest failing prefix is found by bisection, each attempt inside a savepoint
-     * that is rolled back. The caller rolls the whole transaction back afterwards.
+     * chunk the shortest failing prefix is found by bisection, each attempt inside a savepoint that
+     * is rolled back. The caller rolls the whole transaction back afterwards.
      */
     private ReferenceDataException locate(SQLException whole) throws SQLException {
       try (PreparedStatement ps = connection.prepareStatement(upsertSql(true))) {
@@ -717,8 +732,8 @@ public final class ReferenceDataLoader {
 
     // ---- helpers -------------------------------------------------------------------------
 
-    private String columnList(String prefix) {
-      return header.stream().map(c -> prefix + c.name).collect(Collectors.joining(", "));
+    private String columnList() {
+      return header.stream().map(c -> c.name).collect(Collectors.joining(", "));
     }
 
     /**
@@ -751,6 +766,47 @@ public final class ReferenceDataLoader {
         return 0;
       }
     }
+  }
+
+  /** The 1-based line holding the first byte sequence that is not UTF-8; 0 if none is found. */
+  private static long firstLineNotUtf8(Path file) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+    CharBuffer chars = CharBuffer.allocate(1 << 16);
+    long line = 1;
+    try (InputStream in = Files.newInputStream(file)) {
+      boolean eof = false;
+      while (!eof) {
+        int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+        eof = n < 0;
+        if (n > 0) {
+          bytes.position(bytes.position() + n);
+        }
+        bytes.flip();
+        CoderResult result;
+        do {
+          result = decoder.decode(bytes, chars, eof);
+          chars.flip();
+          while (chars.hasRemaining()) {
+            if (chars.get() == '\n') {
+              line++;
+            }
+          }
+          chars.clear();
+          if (result.isError()) {
+            return line;
+          }
+        } while (result.isOverflow());
+        bytes.compact();
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
   }
 
   /** UTF-8, with a byte order mark (as spreadsheet programs write) skipped. */

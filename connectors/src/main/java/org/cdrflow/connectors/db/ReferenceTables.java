@@ -218,6 +218,7 @@ final class ReferenceTables {
     final String name;
     final List<String> primaryKey;
     final Map<String, Column> columns = new LinkedHashMap<>();
+
     /** Foreign keys: column → referenced table (same column name there, its primary key). */
     final Map<String, String> references = new LinkedHashMap<>();
 
@@ -286,7 +287,7 @@ final class ReferenceTables {
               integer("sms_count").min(0),
               integer("data_mb").min(0),
               integer("eu_data_limit_mb").min(0),
-              text("data_overage").required().oneOf("THROTTLE", "CHARGE"),
+              text("data_overage").required().defaultValue("THROTTLE").oneOf("THROTTLE", "CHARGE"),
               numeric("data_overage_cap", 12, 2).min(0)),
           new Table(
               "partner",
@@ -295,25 +296,27 @@ final class ReferenceTables {
               text("name"),
               text("operator_id")),
           new Table(
-              "rate",
-              List.of("plan_id", "service", "zone"),
-              text("plan_id").required(),
-              text("service").required().oneOf("VOICE", "SMS", "DATA"),
-              text("zone").required(),
-              money("connect_fee").required().defaultValue("0"),
-              money("price").required(),
-              integer("first_interval").min(1),
-              integer("next_interval").min(1)).references("plan_id", "price_plan"),
+                  "rate",
+                  List.of("plan_id", "service", "zone"),
+                  text("plan_id").required(),
+                  text("service").required().oneOf("VOICE", "SMS", "DATA"),
+                  text("zone").required(),
+                  money("connect_fee").required().defaultValue("0"),
+                  money("price").required(),
+                  integer("first_interval").min(1),
+                  integer("next_interval").min(1))
+              .references("plan_id", "price_plan"),
           new Table(
-              "subscription",
-              List.of("subscription_id", "valid_from"),
-              text("subscription_id").required(),
-              text("account_id").required(),
-              text("msisdn").required().format(E164_NUMBER),
-              text("imsi").format(IMSI),
-              text("plan_id").required(),
-              timestamptz("valid_from").required(),
-              timestamptz("valid_to")).references("plan_id", "price_plan"),
+                  "subscription",
+                  List.of("subscription_id", "valid_from"),
+                  text("subscription_id").required(),
+                  text("account_id").required(),
+                  text("msisdn").required().format(E164_NUMBER),
+                  text("imsi").format(IMSI),
+                  text("plan_id").required(),
+                  timestamptz("valid_from").required(),
+                  timestamptz("valid_to"))
+              .references("plan_id", "price_plan"),
           new Table(
               "sim_block",
               List.of("msisdn", "blocked_at"),
@@ -345,25 +348,28 @@ final class ReferenceTables {
               text("operator_id").required(),
               timestamptz("valid_from").required()),
           new Table(
-              "trunk",
-              List.of("trunk_id"),
-              text("trunk_id").required(),
-              text("partner_id").required()).references("partner_id", "partner"),
+                  "trunk",
+                  List.of("trunk_id"),
+                  text("trunk_id").required(),
+                  text("partner_id").required())
+              .references("partner_id", "partner"),
           new Table(
-              "transit_route",
-              List.of("country"),
-              text("country").required().format(COUNTRY),
-              text("partner_id").required()).references("partner_id", "partner"),
+                  "transit_route",
+                  List.of("country"),
+                  text("country").required().format(COUNTRY),
+                  text("partner_id").required())
+              .references("partner_id", "partner"),
           new Table(
-              "interconnect_rate",
-              List.of("partner_id", "direction", "product", "valid_from"),
-              text("partner_id").required(),
-              text("direction").required().oneOf("IN", "OUT"),
-              text("product").required(),
-              numeric("price", 18, 6).required().min(0),
-              text("unit").required().oneOf("MINUTE", "SMS"),
-              text("currency").required().format(CURRENCY),
-              timestamptz("valid_from").required()).references("partner_id", "partner"),
+                  "interconnect_rate",
+                  List.of("partner_id", "direction", "product", "valid_from"),
+                  text("partner_id").required(),
+                  text("direction").required().oneOf("IN", "OUT"),
+                  text("product").required(),
+                  numeric("price", 18, 6).required().min(0),
+                  text("unit").required().oneOf("MINUTE", "SMS"),
+                  text("currency").required().format(CURRENCY),
+                  timestamptz("valid_from").required())
+              .references("partner_id", "partner"),
           new Table(
               "billing_period",
               List.of("period"),

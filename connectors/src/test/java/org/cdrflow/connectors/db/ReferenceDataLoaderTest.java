@@ -223,9 +223,9 @@ class ReferenceDataLoaderTest {
     expectError(
         db,
         "price_plan.csv",
-        "plan_id,name\nA,x\n",
+        "name,data_overage\nx,THROTTLE\n",
         1,
-        "data_overage",
+        "plan_id",
         "required column is missing from the header");
     expectError(
         db,
@@ -346,6 +346,32 @@ class ReferenceDataLoaderTest {
         null,
         "malformed CSV");
     expectError(db, "special_number.csv", "", 1, null, "the header row is missing");
+
+    // Latin-1 from an old export: not silently mis-decoded.
+    Files.write(
+        dir.resolve("partner.csv"),
+        "partner_id,name\nPTN-Z,Operat\u00f8r Z\n".getBytes(StandardCharsets.ISO_8859_1));
+    ReferenceDataException e =
+        assertThrows(ReferenceDataException.class, () -> db.loader().load(dir));
+    Files.delete(dir.resolve("partner.csv"));
+    assertEquals("partner.csv line 2: is not valid UTF-8 (save the file as UTF-8)", e.getMessage());
+  }
+
+  /** A violation only the database sees, deep in a large file: found in about one pass. */
+  @Test
+  void aUniqueViolationDeepInALargeFileIsLocated() throws Exception {
+    TestDatabase db = TestDatabase.migrated();
+    db.loader().load(TestDatabase.examplesDirectory());
+    StringBuilder csv = new StringBuilder("invoice_id,account_id,billing_period,status\n");
+    int rows = 25_000;
+    for (int i = 0; i < rows; i++) {
+      // Line 23,458 bills ACC-2005 for 2026-01 a second time under another invoice id.
+      int account = i == 23_456 ? 5 : i;
+      csv.append("INV-X").append(i).append(",ACC-2").append(String.format("%03d", account));
+      csv.append(",2026-01,OPEN\n");
+    }
+    expectError(
+        db, "invoice.csv", csv.toString(), 23_458, "account_id, billing_period", "must be unique");
   }
 
   @Test

@@ -128,6 +128,29 @@ class SchemaMigrationTest {
       assertEquals(
           primaryKey(table), ReferenceTables.byName(table).primaryKey, "primary key: " + table);
     }
+    // ... and so are its foreign-key pre-checks.
+    List<String> javaForeignKeys = new ArrayList<>();
+    for (String table : ReferenceDataLoader.TABLES) {
+      ReferenceTables.byName(table)
+          .references
+          .forEach((col, ref) -> javaForeignKeys.add(table + "." + col + "->" + ref + "." + col));
+    }
+    List<String> dbForeignKeys = new ArrayList<>();
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT c.conrelid::regclass || '.' || a.attname || '->' || c.confrelid::regclass"
+                    + " || '.' || r.attname FROM pg_constraint c"
+                    + " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+                    + " JOIN pg_attribute r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1]"
+                    + " WHERE c.contype = 'f' AND cardinality(c.conkey) = 1")) {
+      while (rs.next()) {
+        dbForeignKeys.add(rs.getString(1));
+      }
+    }
+    assertEquals(
+        javaForeignKeys.stream().sorted().toList(), dbForeignKeys.stream().sorted().toList());
   }
 
   @Test
