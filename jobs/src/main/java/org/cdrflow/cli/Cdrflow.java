@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       LoadReferenceCommand.class,
       ReplayCommand.class,
       ReprocessCommand.class,
+      SettlementReportCommand.class,
       MigrateCommand.class
     })
 public class Cdrflow {

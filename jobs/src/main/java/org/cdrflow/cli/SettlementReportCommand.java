@@ -1,0 +1,83 @@
+package org.cdrflow.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.settlement.SettlementDailyRow;
+import org.cdrflow.settlement.SettlementStatement;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The monthly interconnect statement of one partner (docs/settlement.md, "Monthly statement"). */
+@Command(
+    name = "settlement-report",
+    description =
+        "Prints the monthly statement of one partner per product and direction (events, minutes,"
+            + " amount, currency) and writes it as CSV.")
+public class SettlementReportCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--partner", required = true, paramLabel = "P", description = "partner_id")
+  String partner;
+
+  @Option(
+      names = "--month",
+      required = true,
+      paramLabel = "YYYY-MM",
+      description = "calendar month (Europe/Oslo days)")
+  YearMonth month;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "CSV file (default settlement-<partner>-<month>.csv)")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+      CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
+      List<SettlementDailyRow> rows = new ArrayList<>();
+      try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+          PreparedStatement s =
+              c.prepareStatement(
+                  "select partner_id, direction, product, currency, day, events, seconds, amount"
+                      + " from settlement_daily where partner_id = ? and day >= ? and day < ?")) {
+        s.setString(1, partner);
+        s.setDate(2, Date.valueOf(month.atDay(1)));
+        s.setDate(3, Date.valueOf(month.plusMonths(1).atDay(1)));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            rows.add(
+                new SettlementDailyRow(
+                    r.getString(1),
+                    r.getString(2),
+                    r.getString(3),
+                    r.getString(4),
+                    r.getDate(5).toLocalDate(),
+                    r.getLong(6),
+                    r.getLong(7),
+                    r.getBigDecimal(8)));
+          }
+        }
+      }
+      SettlementStatement statement = SettlementStatement.of(partner, month, rows);
+      System.out.print(statement.toTable());
+      Path file = out != null ? out : Path.of("settlement-" + partner + "-" + month + ".csv");
+      Files.writeString(file, statement.toCsv(), StandardCharsets.UTF_8);
+      System.out.println("Written to " + file);
+      return 0;
+    }
+  }
+}
