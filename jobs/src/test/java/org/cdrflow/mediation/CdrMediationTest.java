@@ -1,0 +1,242 @@
+package org.cdrflow.mediation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.numbers.NumberClass;
+import org.cdrflow.reference.CountryZone;
+import org.cdrflow.reference.DataOverage;
+import org.cdrflow.reference.InterconnectRate;
+import org.cdrflow.reference.Partner;
+import org.cdrflow.reference.PricePlan;
+import org.cdrflow.reference.Rate;
+import org.cdrflow.reference.ReferenceData;
+import org.cdrflow.reference.Service;
+import org.cdrflow.reference.Subscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Validation, normalisation and enrichment of one raw record (docs/mediation.md, "Rejects"). */
+class CdrMediationTest {
+  private static final long NOW = Instant.parse("2026-10-20T12:00:00Z").toEpochMilli();
+  private static final long T = Instant.parse("2026-10-01T08:00:00Z").toEpochMilli();
+  private static final String SERVED = "+4791000101";
+
+  private final CdrMediation mediation = new CdrMediation("HOME");
+
+  static ReferenceData.Builder reference() {
+    ReferenceData.Builder b =
+        ReferenceData.builder()
+            .subscription(
+                new Subscription(
+                    "SUB-1",
+                    "ACC-1",
+                    SERVED,
+                    "242770000000101",
+                    "MINI",
+                    Instant.parse("2025-01-01T00:00:00Z"),
+                    null))
+            .plan(new PricePlan("MINI", "Mini", 100, 100, 1000, 1000, DataOverage.THROTTLE, null))
+            .numberRange("+479", "HOME")
+            .numberRange("+4745", "OPA")
+            .partner(new Partner("PTN-OPA", "Operator A", "OPA"))
+            .interconnectRate(
+                new InterconnectRate(
+                    "PTN-OPA",
+                    "OUT",
+                    "VOICE_TERM_MOBILE",
+                    new BigDecimal("0.059"),
+                    "MINUTE",
+                    "NOK",
+                    Instant.parse("2026-01-01T00:00:00Z")))
+            .countryZone(new CountryZone("NO", "NO", true))
+            .countryZone(new CountryZone("SE", "EU", true));
+    for (Service s : Service.values()) {
+      b.rate(new Rate("MINI", s, "DOMESTIC", BigDecimal.ZERO, BigDecimal.ONE, 1, 1));
+    }
+    return b;
+  }
+
+  private static final ReferenceData REF = reference().build();
+
+  static IncomingCdr moc(Consumer<IncomingCdr> change) {
+    IncomingCdr in = new IncomingCdr();
+    in.sourceTopic = "cdr.raw";
+    in.payload = new byte[] {1};
+    in.networkElement = "MSC-OSL-1";
+    in.callReference = "REF-1";
+    in.sequenceNumber = 0;
+    in.lastPartial = true;
+    in.recordType = "MOC";
+    in.servedMsisdn = SERVED;
+    in.calledNumber = "+4745000000";
+    in.seizureTime = T - 5_000;
+    in.answerTime = T;
+    in.durationSeconds = 125;
+    in.causeForTerm = "NORMAL";
+    change.accept(in);
+    return in;
+  }
+
+  @ParameterizedTest(name = "{0} = {1} → {2}")
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "networkElement, '',                    MISSING_FIELD",
+        "callReference,  null,                  MISSING_FIELD",
+        "causeForTerm,   ' ',                   MISSING_FIELD",
+        "calledNumber,   null,                  MISSING_FIELD",
+        "servedMsisdn,   9100ABCD,              BAD_NUMBER",
+        "calledNumber,   12345678901234567,     BAD_NUMBER",
+        "durationSeconds, -1,                   BAD_TIME",
+        "durationSeconds, 86401,                BAD_TIME",
+        "answerTime,     1790841594000,         BAD_TIME",
+        "seizureTime,    1990000000000,         BAD_TIME",
+        "servedMsisdn,   +4791999999,           UNKNOWN_SUBSCRIBER",
+        "calledNumber,   +4782012345,           NO_RATE",
+        "calledNumber,   +4746000000,           NO_OPERATOR",
+        "visitedPlmn,    99901,                 NO_RATE",
+        "sequenceNumber, -2,                    BAD_VALUE",
+      })
+  void aRecordThatBreaksARuleIsRejectedWithItsReason(String field, String value, String reason)
+      throws Exception {
+    IncomingCdr in = moc(r -> set(r, field, value));
+    if ("seizureTime".equals(field)) {
+      in.answerTime = null;
+      in.durationSeconds = 0;
+    }
+    MediationOutcome out = mediation.mediate(in, REF, NOW);
+    MediationOutcome.Rejected r = assertInstanceOf(MediationOutcome.Rejected.class, out);
+    assertEquals(reason, r.reason().name(), r.detail());
+    assertFalse(r.detail().contains("91000101"), "no subscriber number in: " + r.detail());
+    assertFalse(r.detail().contains("91999999"), "no subscriber number in: " + r.detail());
+    assertFalse(r.detail().contains("45000000"), "no counterpart number in: " + r.detail());
+  }
+
+  @Test
+  void anUndecodableRecordIsRejectedWithTheDecodersReason() {
+    IncomingCdr in = new IncomingCdr();
+    in.undecodableReason = "BAD_MARKER: does not start with C3 01";
+    MediationOutcome.Rejected r =
+        assertInstanceOf(MediationOutcome.Rejected.class, mediation.mediate(in, REF, NOW));
+    assertEquals("UNDECODABLE", r.reason().name());
+    assertEquals(in.undecodableReason, r.detail());
+  }
+
+  @Test
+  void aNegativeDataVolumeIsABadValue() {
+    IncomingCdr in =
+        moc(
+            r -> {
+              r.recordType = "DATA";
+              r.calledNumber = null;
+              r.uplinkBytes = -5L;
+              r.downlinkBytes = 10L;
+            });
+    MediationOutcome.Rejected r =
+        assertInstanceOf(MediationOutcome.Rejected.class, mediation.mediate(in, REF, NOW));
+    assertEquals("BAD_VALUE", r.reason().name());
+  }
+
+  @Test
+  void anUnansweredCallIsCountedAndNotKept() {
+    IncomingCdr in =
+        moc(
+            r -> {
+              r.answerTime = null;
+              r.durationSeconds = 0;
+            });
+    assertInstanceOf(MediationOutcome.Unanswered.class, mediation.mediate(in, REF, NOW));
+  }
+
+  @Test
+  void aDurationWithoutAnAnswerTimeIsABadTime() {
+    IncomingCdr in = moc(r -> r.answerTime = null);
+    MediationOutcome.Rejected r =
+        assertInstanceOf(MediationOutcome.Rejected.class, mediation.mediate(in, REF, NOW));
+    assertEquals("BAD_TIME", r.reason().name());
+  }
+
+  @ParameterizedTest(name = "servedMsisdn {0}")
+  @CsvSource({"+4791000101", "004791000101", "4791000101", "91000101", "+47 910 00 101"})
+  void everyCommonFormOfTheServedNumberFindsTheSubscription(String raw) {
+    MediatedCall call = mediated(moc(r -> r.servedMsisdn = raw));
+    assertEquals(SERVED, call.msisdn);
+    assertEquals("SUB-1", call.subscriptionId);
+    assertEquals("ACC-1", call.accountId);
+    assertEquals("242770000000101", call.imsi, "the subscription's IMSI when the record has none");
+  }
+
+  @Test
+  void aValidCallIsEnrichedAsOfItsEventTime() {
+    MediatedCall call = mediated(moc(r -> {}));
+    assertEquals(T, call.eventStartMillis, "event time is the answer time");
+    assertEquals("+4745000000", call.counterpartNumber);
+    assertEquals(NumberClass.MOBILE, call.counterpartClass);
+    assertEquals("NO", call.counterpartCountry);
+    assertEquals(VisitedZone.HOME, call.visitedZone);
+    assertEquals("PTN-OPA", call.settlementPartnerId);
+    assertEquals("VOICE_TERM_MOBILE", call.settlementProduct);
+    assertEquals(new BigDecimal("0.059"), call.settlementPrice);
+    assertEquals(
+        CdrMediation.lineIdOf("MSC-OSL-1", "REF-1", org.cdrflow.schema.RecordType.MOC),
+        call.lineId);
+  }
+
+  @Test
+  void roamingInANordicEuCountryIsTheEuZone() {
+    MediatedCall call = mediated(moc(r -> r.visitedPlmn = "24001"));
+    assertEquals(VisitedZone.EU, call.visitedZone);
+    assertEquals("SE", call.roamingCountry);
+    assertEquals(true, call.roamingNordicBaltic);
+  }
+
+  @Test
+  void emergencyNumbersKeepTheirDialledDigits() {
+    MediatedCall call = mediated(moc(r -> r.calledNumber = "112"));
+    assertEquals("112", call.counterpartNumber);
+    assertEquals(NumberClass.EMERGENCY, call.counterpartClass);
+  }
+
+  @Test
+  void anEventBeforeTheLatestAnonymisationCutoffIsTooOldAndKeepsNoBytes() {
+    ReferenceData ref =
+        reference().anonymisationCutoff(Instant.parse("2026-10-01T08:00:00.001Z")).build();
+    MediationOutcome.Rejected r =
+        assertInstanceOf(
+            MediationOutcome.Rejected.class, mediation.mediate(moc(x -> {}), ref, NOW));
+    assertEquals("TOO_OLD", r.reason().name());
+    assertFalse(r.keepPayload(), "the original bytes would re-create what was anonymised");
+  }
+
+  private MediatedCall mediated(IncomingCdr in) {
+    MediationOutcome out = mediation.mediate(in, REF, NOW);
+    if (out instanceof MediationOutcome.Rejected r) {
+      throw new AssertionError("rejected " + r.reason() + ": " + r.detail());
+    }
+    return assertInstanceOf(MediationOutcome.Mediated.class, out).call();
+  }
+
+  private static void set(IncomingCdr r, String field, String value) {
+    try {
+      var f = IncomingCdr.class.getField(field);
+      if (f.getType() == int.class) {
+        f.setInt(r, Integer.parseInt(value));
+      } else if (f.getType() == long.class) {
+        f.setLong(r, Long.parseLong(value));
+      } else if (f.getType() == Long.class) {
+        f.set(r, value == null ? null : Long.valueOf(value));
+      } else {
+        f.set(r, value);
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
