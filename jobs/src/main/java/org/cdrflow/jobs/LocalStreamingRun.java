@@ -45,8 +45,23 @@ public final class LocalStreamingRun {
     this.stateDir = stateDir;
   }
 
+  private JobClient job;
+
   /** Runs to the end of the raw topic; returns the savepoint path the next run resumes from. */
   public String runToEndOfTopic(Duration timeout, Consumer<String> progress) throws Exception {
+    start();
+    try {
+      awaitEndOfTopic(timeout);
+      progress.accept("feed consumed; draining and saving the job state");
+      return stopAndSave(timeout);
+    } catch (Exception e) {
+      cancel();
+      throw e;
+    }
+  }
+
+  /** Starts the job, resuming from the latest savepoint of the state directory if there is one. */
+  public void start() throws Exception {
     Files.createDirectories(stateDir);
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
@@ -68,35 +83,48 @@ public final class LocalStreamingRun {
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
     env.getConfig().enableObjectReuse();
     StreamingJobMain.build(env, config);
+    job = env.executeAsync("cdrflow-mediation");
+  }
 
+  /**
+   * Waits until the job's consumer group has committed (with a completed checkpoint) everything on
+   * the raw topic now.
+   */
+  public void awaitEndOfTopic(Duration timeout) throws Exception {
     Map<TopicPartition, Long> end = endOffsets();
-    JobClient job = env.executeAsync("cdrflow-mediation");
     long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (!consumed(end)) {
-        JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-        if (status.isGloballyTerminalState()) {
-          job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
-          throw new IllegalStateException("the streaming job ended early: " + status);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "the streaming job did not consume the feed within " + timeout);
-        }
-        Thread.sleep(200);
+    while (!consumed(end)) {
+      JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+      if (status.isGloballyTerminalState()) {
+        job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+        throw new IllegalStateException("the streaming job ended early: " + status);
       }
-      progress.accept("feed consumed; draining and saving the job state");
-      String savepoint =
-          job.stopWithSavepoint(
-                  true,
-                  stateDir.resolve("savepoints").toUri().toString(),
-                  SavepointFormatType.CANONICAL)
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
-      return savepoint;
-    } catch (Exception e) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the streaming job did not consume the feed within " + timeout);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Stops the job with a drained savepoint and keeps it for the next run. */
+  public String stopAndSave(Duration timeout) throws Exception {
+    String savepoint =
+        job.stopWithSavepoint(
+                true,
+                stateDir.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
+    job = null;
+    return savepoint;
+  }
+
+  /** Cancels a running job without saving its state. */
+  public void cancel() {
+    if (job != null) {
       job.cancel();
-      throw e;
+      job = null;
     }
   }
 

@@ -37,15 +37,36 @@ public final class FeedProducer implements AutoCloseable {
 
   /** Sends every record of {@code file}; returns how many. {@code progress} sees the count. */
   public long send(Path file, LongConsumer progress) throws IOException {
+    return send(file, progress, 0);
+  }
+
+  /**
+   * Sends every record of {@code file}, at most {@code perSecond} a second when positive (the demo
+   * streams at a rate a person can watch); returns how many.
+   */
+  public long send(Path file, LongConsumer progress, long perSecond) throws IOException {
     AtomicReference<Exception> failure = new AtomicReference<>();
     long n = 0;
+    long started = System.nanoTime();
     try (CdrFeedReader reader = CdrFeedReader.open(file)) {
       while (reader.hasNext()) {
         FeedRecord r = reader.next();
         send(r.key(), r.value(), null, failure);
         n++;
-        if (progress != null && n % 1000 == 0) {
+        if (progress != null && n % 100 == 0) {
           progress.accept(n);
+        }
+        if (perSecond > 0 && n % 100 == 0) {
+          long due = started + n * 1_000_000_000L / perSecond;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            try {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IOException("interrupted while feeding", e);
+            }
+          }
         }
       }
     }
