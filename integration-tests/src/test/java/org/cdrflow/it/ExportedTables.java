@@ -1,0 +1,54 @@
+package org.cdrflow.it;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/** Reads the CSV exports of {@code cdrflow replay} for comparisons, as billing would. */
+final class ExportedTables {
+  /** Columns that say when a row was written, not what it says: left out of comparisons. */
+  static final Set<String> WRITE_TIMES = Set.of("created_at", "updated_at", "first_seen");
+
+  private ExportedTables() {}
+
+  /** The rows of {@code dir/table.csv} as "column=value" strings without the write times. */
+  static List<String> rows(Path dir, String table) throws IOException {
+    try (Reader r = Files.newBufferedReader(dir.resolve(table + ".csv"));
+        CSVParser p =
+            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+      List<String> header = p.getHeaderNames();
+      List<String> rows = new ArrayList<>();
+      for (CSVRecord rec : p) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < header.size(); i++) {
+          if (!WRITE_TIMES.contains(header.get(i))) {
+            sb.append(header.get(i)).append('=').append(rec.get(i)).append(';');
+          }
+        }
+        rows.add(sb.toString());
+      }
+      return rows;
+    }
+  }
+
+  /** The sum of one numeric column over all rows. */
+  static long sum(Path dir, String table, String column) throws IOException {
+    try (Reader r = Files.newBufferedReader(dir.resolve(table + ".csv"));
+        CSVParser p =
+            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+      long total = 0;
+      for (CSVRecord rec : p) {
+        String v = rec.get(column);
+        total += v.isEmpty() ? 0 : Long.parseLong(v);
+      }
+      return total;
+    }
+  }
+}
