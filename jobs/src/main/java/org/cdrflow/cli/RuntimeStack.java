@@ -9,8 +9,9 @@ import org.cdrflow.connectors.local.EmbeddedStack;
 
 /**
  * What a command runs against: the Kafka and PostgreSQL named in the configuration, or, when it
- * names none, the embedded local stack with its data in the work directory. Either way the database
- * schema is migrated and the topics exist before the command goes on.
+ * names none, the embedded local stack with its data in the work directory. The embedded database
+ * is migrated here; a configured one only by {@code cdrflow migrate} (the deployment's hook, as the
+ * schema owner), because the roles the jobs run as may not change the schema (docs/operations.md).
  */
 public final class RuntimeStack implements AutoCloseable {
   private final CdrflowConfig config;
@@ -46,9 +47,11 @@ public final class RuntimeStack implements AutoCloseable {
         overrides.put(CdrflowConfig.JDBC_PASSWORD, embedded.jdbcPassword());
       }
       effective = config.with(overrides);
+      if (!config.hasJdbc()) {
+        CdrflowConfig.JdbcSettings jdbc = effective.jdbc();
+        DatabaseSchema.migrate(jdbc.url(), jdbc.user(), jdbc.password());
+      }
     }
-    CdrflowConfig.JdbcSettings jdbc = effective.jdbc();
-    DatabaseSchema.migrate(jdbc.url(), jdbc.user(), jdbc.password());
     return new RuntimeStack(effective, embedded);
   }
 

@@ -161,9 +161,14 @@ public final class CdrflowConfig implements Serializable {
     return p;
   }
 
-  /** Whether the configuration itself (not the environment) holds a password or JAAS secret. */
+  /**
+   * Whether the configuration itself (not the environment) holds a password or JAAS secret. A value
+   * that takes its secret from the environment ({@code ${env:NAME}}, resolved by the Kafka client)
+   * holds none.
+   */
   public boolean holdsSecret() {
-    return values.keySet().stream().anyMatch(CdrflowConfig::isSecret);
+    return values.entrySet().stream()
+        .anyMatch(e -> isSecret(e.getKey()) && !e.getValue().contains("${env:"));
   }
 
   private static boolean isSecret(String key) {
