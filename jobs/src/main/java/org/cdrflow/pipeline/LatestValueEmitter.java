@@ -47,11 +47,7 @@ public abstract class LatestValueEmitter<K, IN, ACC, OUT> extends KeyedProcessFu
 
   @Override
   public void processElement(IN in, Context ctx, Collector<OUT> out) throws Exception {
-    ACC a = acc.value();
-    if (a == null) {
-      ctx.timerService().registerEventTimeTimer(AT_END);
-    }
-    a = add(a, in);
+    ACC a = add(acc.value(), in);
     acc.update(a);
     if (ctx.timerService().currentWatermark() == AT_END) {
       // After the end of input no timer fires any more: write now.
@@ -62,6 +58,12 @@ public abstract class LatestValueEmitter<K, IN, ACC, OUT> extends KeyedProcessFu
       flushScheduled.update(Boolean.TRUE);
       ctx.timerService()
           .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + intervalMs);
+      // A drain does not fire pending processing-time timers, and the end-of-input timer of a key
+      // restored from a drained savepoint has already fired: every unwritten change needs its own
+      // (registering it again while it is pending is a no-op). Otherwise a late record for a day
+      // of an earlier run would stay in state but never reach settlement_daily
+      // (docs/settlement.md).
+      ctx.timerService().registerEventTimeTimer(AT_END);
     }
   }
 
