@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ReprocessCommand.class,
       SettlementReportCommand.class,
-      MigrateCommand.class
+      MigrateCommand.class,
+      GenerateCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

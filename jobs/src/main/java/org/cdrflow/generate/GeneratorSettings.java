@@ -1,0 +1,79 @@
+package org.cdrflow.generate;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+/**
+ * What {@link FeedGenerator} makes: how many feed records, for how many subscribers, from which
+ * seed, over which days. The same settings always give the same bytes.
+ *
+ * @param records feed records to write, exactly (partials, duplicates and malformed lines included)
+ * @param subscribers subscriptions to create in {@code subscription.csv}
+ * @param seed the only source of randomness
+ * @param start first day of the feed, a local date in Europe/Oslo
+ * @param days how many days the event times are spread over, from 00:00 of {@code start}
+ * @param homeOperatorId our own operator in {@code number_range.csv}: subscriber numbers are taken
+ *     from its mobile ranges
+ */
+public record GeneratorSettings(
+    long records, int subscribers, long seed, LocalDate start, int days, String homeOperatorId) {
+
+  /** Fixed rather than "last month", so that a seed alone pins the output. */
+  public static final LocalDate DEFAULT_START = LocalDate.of(2026, 10, 1);
+
+  public static final int DEFAULT_DAYS = 30;
+  public static final String DEFAULT_HOME_OPERATOR = "HOME";
+
+  /** Local dates and months of the feed are Oslo's, as for billing periods. */
+  public static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
+
+  public GeneratorSettings {
+    if (records < 1) {
+      throw new IllegalArgumentException("records must be at least 1");
+    }
+    if (subscribers < 1) {
+      throw new IllegalArgumentException("subscribers must be at least 1");
+    }
+    if (subscribers > 5_000_000) {
+      throw new IllegalArgumentException("subscribers must be at most 5000000");
+    }
+    if (start == null) {
+      throw new IllegalArgumentException("start is required");
+    }
+    if (days < 1 || days > 366) {
+      throw new IllegalArgumentException("days must be between 1 and 366");
+    }
+    if (homeOperatorId == null || homeOperatorId.isBlank()) {
+      throw new IllegalArgumentException("homeOperatorId is required");
+    }
+  }
+
+  /** Default start, days and home operator. */
+  public static GeneratorSettings of(long records, int subscribers, long seed) {
+    return new GeneratorSettings(
+        records, subscribers, seed, DEFAULT_START, DEFAULT_DAYS, DEFAULT_HOME_OPERATOR);
+  }
+
+  public GeneratorSettings withStart(LocalDate newStart) {
+    return new GeneratorSettings(records, subscribers, seed, newStart, days, homeOperatorId);
+  }
+
+  public GeneratorSettings withDays(int newDays) {
+    return new GeneratorSettings(records, subscribers, seed, start, newDays, homeOperatorId);
+  }
+
+  public GeneratorSettings withHomeOperatorId(String operatorId) {
+    return new GeneratorSettings(records, subscribers, seed, start, days, operatorId);
+  }
+
+  /** 00:00 Europe/Oslo of the first day. */
+  public Instant startInstant() {
+    return start.atStartOfDay(OSLO).toInstant();
+  }
+
+  /** 00:00 Europe/Oslo of the day after the last; every event time is before it. */
+  public Instant endInstant() {
+    return start.plusDays(days).atStartOfDay(OSLO).toInstant();
+  }
+}
