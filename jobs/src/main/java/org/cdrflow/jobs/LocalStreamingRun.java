@@ -71,7 +71,9 @@ public final class LocalStreamingRun {
     conf.set(
         CheckpointingOptions.SAVEPOINT_DIRECTORY,
         stateDir.resolve("savepoints").toUri().toString());
-    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+    conf.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));

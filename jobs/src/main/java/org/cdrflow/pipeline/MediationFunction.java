@@ -1,6 +1,7 @@
 package org.cdrflow.pipeline;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.cdrflow.connectors.kafka.IncomingCdr;
@@ -10,7 +11,8 @@ import org.cdrflow.mediation.MediationOutcome;
 import org.cdrflow.reference.ReferenceDataProvider;
 
 /** The thin Flink wrapper around {@link CdrMediation}: results out, rejects and audit aside. */
-public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall> {
+public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall>
+    implements CheckpointListener {
   private static final long serialVersionUID = 1L;
 
   private final ReferenceDataProvider reference;
@@ -29,6 +31,13 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
   public void open(OpenContext ctx) {
     reference.open();
     mediation = new CdrMediation(homeOperatorId);
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    if (fault != null) {
+      fault.onCheckpointComplete();
+    }
   }
 
   @Override

@@ -36,6 +36,10 @@ public final class CdrflowConfig implements Serializable {
   public static final String REFERENCE_REFRESH = "reference.refresh-interval";
   public static final String PARALLELISM = "job.parallelism";
   public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
+
+  /** Checkpoint interval of jobs run on the local MiniCluster (replay, demo, reprocess). */
+  public static final String LOCAL_CHECKPOINT_INTERVAL = "local.checkpoint-interval";
+
   public static final String SINK_BATCH_SIZE = "sink.batch-size";
   public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
 
@@ -60,6 +64,7 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(REFERENCE_REFRESH, "PT30S"),
           Map.entry(PARALLELISM, "2"),
           Map.entry(CHECKPOINT_INTERVAL, "PT10S"),
+          Map.entry(LOCAL_CHECKPOINT_INTERVAL, "PT1S"),
           Map.entry(SINK_BATCH_SIZE, "2000"),
           Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"));
 
