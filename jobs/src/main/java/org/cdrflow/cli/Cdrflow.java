@@ -10,11 +10,14 @@ import picocli.CommandLine.Command;
     version = "cdrflow 0.1.0",
     description = "CDR mediation, rating, settlement and anonymisation on Apache Flink.",
     subcommands = {
+      DemoCommand.class,
       LoadReferenceCommand.class,
       ReplayCommand.class,
       ReprocessCommand.class,
       SettlementReportCommand.class,
       MigrateCommand.class,
+      AnonymiseCommand.class,
+      ExportSubscriberCommand.class,
       GenerateCommand.class
     })
 public class Cdrflow {

@@ -1,0 +1,219 @@
+package org.cdrflow.anonymisation;
+
+import java.util.stream.Collectors;
+
+/**
+ * The SQL of the anonymisation job, built from {@link AnonymisedColumns} and, through the statuses
+ * bound as parameters ({@link InvoiceStatus#withFate}), from {@link RetentionRule}. Every change is
+ * a set-based UPDATE over one range of rows; a line and its settlement rows change in the same
+ * statement, so no row is ever seen half-anonymised.
+ *
+ * <p>Parameters are numbered in the order listed in each constant's comment.
+ */
+final class AnonymisationStatements {
+  private AnonymisationStatements() {}
+
+  private static final String OSLO = AnonymisationCutoff.OSLO.getId();
+
+  /** SET list for invoice_line (alias l); one parameter: the run id. */
+  static final String LINE_CLEARING =
+      AnonymisedColumns.INVOICE_LINE_CLEARED.stream()
+              .map(c -> c + " = NULL")
+              .collect(Collectors.joining(", "))
+          + ", "
+          + AnonymisedColumns.INVOICE_LINE_DAY_ONLY
+          + " = date_trunc('day', l."
+          + AnonymisedColumns.INVOICE_LINE_DAY_ONLY
+          + ", '"
+          + OSLO
+          + "'), updated_at = now(), anonymised_at = now(), anonymisation_run_id = ?::uuid";
+
+  /** SET list for settlement_call (alias s); no parameters. */
+  static final String CALL_CLEARING =
+      AnonymisedColumns.SETTLEMENT_CALL_CLEARED.stream()
+              .map(c -> c + " = NULL")
+              .collect(Collectors.joining(", "))
+          + ", anonymised_at = now()";
+
+  /** SET list for rejected_cdr; no parameters. */
+  static final String REJECT_CLEARING =
+      AnonymisedColumns.REJECTED_CDR_CLEARED.stream()
+          .map(c -> c + " = NULL")
+          .collect(Collectors.joining(", "));
+
+  /**
+   * The settlement rows of the lines just anonymised (CTE {@code lines}). A settlement row has the
+   * event start of its line, so it lies in the same range; saying so lets PostgreSQL read only the
+   * range's pending settlement rows (settlement_call_event_start_pending_idx) instead of the whole
+   * table once per split. Parameters: from, until.
+   */
+  private static final String SETTLEMENT_OF_LINES =
+      "calls AS (UPDATE settlement_call s SET "
+          + CALL_CLEARING
+          + " FROM lines WHERE s.line_id = lines.line_id AND s.anonymised_at IS NULL"
+          + " AND s.event_start >= ? AND s.event_start < ? RETURNING 1)";
+
+  /** The age of a reject: its event time, else when it was first seen. */
+  private static final String REJECT_AGE = "coalesce(event_time, first_seen)";
+
+  /**
+   * Plan: the event start of every n-th pending invoice line, oldest first. Parameters: cutoff, n.
+   * An index-only walk of invoice_line_event_start_pending_idx.
+   */
+  static final String LINE_BOUNDARIES =
+      "SELECT k FROM (SELECT event_start AS k, row_number() OVER (ORDER BY event_start) AS n"
+          + " FROM invoice_line WHERE anonymised_at IS NULL AND event_start < ?) t"
+          + " WHERE (n - 1) % ? = 0 ORDER BY k";
+
+  /** Plan: the age of every n-th reject still holding a payload. Parameters: cutoff, n. */
+  static final String REJECT_BOUNDARIES =
+      "SELECT k FROM (SELECT "
+          + REJECT_AGE
+          + " AS k, row_number() OVER (ORDER BY "
+          + REJECT_AGE
+          + ") AS n FROM rejected_cdr WHERE payload IS NOT NULL AND "
+          + REJECT_AGE
+          + " < ?) t WHERE (n - 1) % ? = 0 ORDER BY k";
+
+  /**
+   * One split of invoice lines: anonymises the due lines of the range whose invoice is settled, and
+   * their settlement rows. Returns (lines, settlement rows). Parameters: run id, cutoff, from,
+   * until, settled statuses, from, until.
+   */
+  static final String ANONYMISE_LINES_IN_RANGE =
+      "WITH lines AS (UPDATE invoice_line l SET "
+          + LINE_CLEARING
+          + " FROM invoice i"
+          + " WHERE l.anonymised_at IS NULL AND l.event_start < ?"
+          + " AND l.event_start >= ? AND l.event_start < ?"
+          + " AND i.account_id = l.account_id AND i.billing_period = l.billing_period"
+          + " AND i.status = ANY(?)"
+          + " RETURNING l.line_id), "
+          + SETTLEMENT_OF_LINES
+          + " SELECT (SELECT count(*) FROM lines), (SELECT count(*) FROM calls)";
+
+  /** One split of rejects: purges payloads. Returns the count. Parameters: cutoff, from, until. */
+  static final String PURGE_REJECTS_IN_RANGE =
+      "WITH purged AS (UPDATE rejected_cdr SET "
+          + REJECT_CLEARING
+          + " WHERE payload IS NOT NULL AND "
+          + REJECT_AGE
+          + " < ? AND "
+          + REJECT_AGE
+          + " >= ? AND "
+          + REJECT_AGE
+          + " < ? RETURNING 1) SELECT count(*) FROM purged";
+
+  private static final String DUE_LINES =
+      "due AS MATERIALIZED (SELECT l.line_id, i.status FROM invoice_line l"
+          + " LEFT JOIN invoice i"
+          + " ON i.account_id = l.account_id AND i.billing_period = l.billing_period"
+          + " WHERE l.anonymised_at IS NULL AND l.event_start < ?)";
+
+  private static final String RETAINED =
+      "count(*) FILTER (WHERE status IS NOT NULL AND NOT status = ANY(?)"
+          + " AND NOT status = ANY(?)),"
+          + " count(*) FILTER (WHERE status = ANY(?)),"
+          + " count(*) FILTER (WHERE status IS NULL)";
+
+  /**
+   * The closing pass of a run, over every due line: anonymises what the splits did not reach (lines
+   * written while the run went on) and counts what stays. Returns (lines, settlement rows, retained
+   * unpaid, retained disputed, retained without invoice). Parameters: cutoff, run id, settled
+   * statuses, cutoff, -infinity, cutoff, settled statuses, disputed statuses, disputed statuses.
+   */
+  static final String CLOSE_LINES =
+      "WITH "
+          + DUE_LINES
+          + ", lines AS (UPDATE invoice_line l SET "
+          + LINE_CLEARING
+          + " FROM due d WHERE d.status = ANY(?) AND l.line_id = d.line_id"
+          + " AND l.anonymised_at IS NULL AND l.event_start < ?"
+          + " RETURNING l.line_id), "
+          + SETTLEMENT_OF_LINES
+          + " SELECT (SELECT count(*) FROM lines), (SELECT count(*) FROM calls), "
+          + RETAINED
+          + " FROM due";
+
+  /**
+   * A dry run: what {@link #CLOSE_LINES} would do if no split ran. Returns the same columns.
+   * Parameters: cutoff, settled statuses, settled statuses, settled statuses, disputed statuses,
+   * disputed statuses.
+   */
+  static final String COUNT_LINES =
+      "WITH "
+          + DUE_LINES
+          + " SELECT count(*) FILTER (WHERE status = ANY(?)),"
+          + " (SELECT count(*) FROM settlement_call s JOIN due d ON s.line_id = d.line_id"
+          + " WHERE d.status = ANY(?) AND s.anonymised_at IS NULL), "
+          + RETAINED
+          + " FROM due";
+
+  private static final String ORPHANED_SETTLEMENT =
+      " s.anonymised_at IS NULL AND s.event_start < ? AND EXISTS (SELECT 1 FROM invoice_line l"
+          + " WHERE l.line_id = s.line_id AND l.anonymised_at IS NOT NULL)";
+
+  /**
+   * Settlement rows written after their line was anonymised (the streaming job writes lines and
+   * settlement rows with separate sinks, so a late event processed during a run can land its
+   * settlement row just after the line was anonymised). Parameter: cutoff.
+   */
+  static final String ANONYMISE_ORPHANED_SETTLEMENT =
+      "UPDATE settlement_call s SET " + CALL_CLEARING + " WHERE" + ORPHANED_SETTLEMENT;
+
+  /** Dry run of {@link #ANONYMISE_ORPHANED_SETTLEMENT}. Parameter: cutoff. */
+  static final String COUNT_ORPHANED_SETTLEMENT =
+      "SELECT count(*) FROM settlement_call s WHERE" + ORPHANED_SETTLEMENT;
+
+  /** Dry run of the reject purge. Parameter: cutoff. */
+  static final String COUNT_REJECTS =
+      "SELECT count(*) FROM rejected_cdr WHERE payload IS NOT NULL AND " + REJECT_AGE + " < ?";
+
+  static final String INSERT_RUN =
+      "INSERT INTO anonymisation_run (run_id, as_of, cutoff, started_at, status, dry_run)"
+          + " VALUES (?::uuid, ?, ?, now(), 'RUNNING', ?)";
+
+  /** Runs left RUNNING by a process that died (whoever holds the run lock knows none is alive). */
+  static final String ABANDON_RUNNING =
+      "UPDATE anonymisation_run SET status = 'FAILED', finished_at = now()"
+          + " WHERE status = 'RUNNING'";
+
+  /**
+   * Adds a committed split's changes to its run. Only while the run is RUNNING: a run that lost its
+   * lock and was marked FAILED by a newer one commits nothing more. Parameters: lines, settlement,
+   * rejects, run id.
+   */
+  static final String ADD_TO_RUN =
+      "UPDATE anonymisation_run SET lines_anonymised = lines_anonymised + ?,"
+          + " settlement_anonymised = settlement_anonymised + ?,"
+          + " rejects_purged = rejects_purged + ? WHERE run_id = ?::uuid AND status = 'RUNNING'";
+
+  /**
+   * Parameters: lines, settlement, rejects (added), retained unpaid, disputed, no invoice (set),
+   * run id.
+   */
+  static final String COMPLETE_RUN =
+      "UPDATE anonymisation_run SET lines_anonymised = lines_anonymised + ?,"
+          + " settlement_anonymised = settlement_anonymised + ?,"
+          + " rejects_purged = rejects_purged + ?,"
+          + " retained_unpaid = ?, retained_disputed = ?, retained_no_invoice = ?,"
+          + " status = 'COMPLETED', finished_at = now() WHERE run_id = ?::uuid AND status = 'RUNNING'";
+
+  /** Parameter: run id. */
+  static final String FAIL_RUN =
+      "UPDATE anonymisation_run SET status = 'FAILED', finished_at = now()"
+          + " WHERE run_id = ?::uuid AND status = 'RUNNING'";
+
+  /** Parameter: run id. */
+  static final String READ_RUN =
+      "SELECT status, lines_anonymised, settlement_anonymised, rejects_purged, retained_unpaid,"
+          + " retained_disputed, retained_no_invoice FROM anonymisation_run WHERE run_id = ?::uuid";
+
+  /**
+   * One run at a time: a session advisory lock held by the driver for the whole run. The key is
+   * arbitrary but fixed ("cdrflow" + 1 in ASCII).
+   */
+  static final long RUN_LOCK_KEY = 0x6364_7266_6c6f_7701L;
+
+  static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?)";
+}
