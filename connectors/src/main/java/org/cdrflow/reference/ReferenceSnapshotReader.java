@@ -179,10 +179,11 @@ public final class ReferenceSnapshotReader {
         version = r.getLong(1);
       }
     }
+    // A run's cutoff applies from the moment it starts, whether it is still running or failed
+    // half-way: an old record let in meanwhile would re-create what the run already anonymised.
     Instant cutoff = null;
     try (ResultSet r =
-        s.executeQuery(
-            "select max(cutoff) from anonymisation_run where status = 'COMPLETED' and not dry_run")) {
+        s.executeQuery("select max(cutoff) from anonymisation_run where not dry_run")) {
       if (r.next()) {
         cutoff = instant(r, 1);
       }
