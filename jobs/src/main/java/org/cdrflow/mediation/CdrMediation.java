@@ -35,6 +35,19 @@ public final class CdrMediation {
   /** Earlier than this is not a real event time but a broken clock. */
   static final long EARLIEST_EVENT_MS = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
 
+  /**
+   * Most bytes one direction of one data record may carry: a record covers at most a day, and 10 TB
+   * is about 1 Gbit/s for the whole day. Anything above is a broken or forged counter; it would
+   * otherwise overflow the volume sum or an amount column (docs/mediation.md, "Rejects").
+   */
+  static final long MAX_RECORD_BYTES = 10_000_000_000_000L;
+
+  /** Longest networkElement, callReference, causeForTerm or trunk id accepted. */
+  static final int MAX_ID_LENGTH = 128;
+
+  /** What an id field (networkElement, callReference, causeForTerm, trunks) may contain. */
+  static final String ID_CHARACTERS = "letters, digits and - _ . : / @ # + =";
+
   private final NumberNormaliser normaliser = new NumberNormaliser();
   private final MobileCountryCodes mcc = MobileCountryCodes.standard();
   private final InterconnectSettlementRule settlement;
@@ -51,6 +64,10 @@ public final class CdrMediation {
     if (missing != null) {
       return missing;
     }
+    MediationOutcome badText = badText(in);
+    if (badText != null) {
+      return badText;
+    }
     RecordType type = RecordType.valueOf(in.recordType);
     if (in.sequenceNumber < 0) {
       return reject(RejectReason.BAD_VALUE, "sequenceNumber is negative", null);
@@ -58,6 +75,11 @@ public final class CdrMediation {
     if ((in.uplinkBytes != null && in.uplinkBytes < 0)
         || (in.downlinkBytes != null && in.downlinkBytes < 0)) {
       return reject(RejectReason.BAD_VALUE, "uplinkBytes or downlinkBytes is negative", null);
+    }
+    if ((in.uplinkBytes != null && in.uplinkBytes > MAX_RECORD_BYTES)
+        || (in.downlinkBytes != null && in.downlinkBytes > MAX_RECORD_BYTES)) {
+      return reject(
+          RejectReason.BAD_VALUE, "uplinkBytes or downlinkBytes is more than 10 TB", null);
     }
     MediationOutcome badTime = badTime(in, type, nowMillis);
     if (badTime != null) {
@@ -78,6 +100,18 @@ public final class CdrMediation {
             RejectReason.BAD_NUMBER,
             counterpartField(type) + " " + counterpart.badReason().description(),
             eventTime);
+      }
+    }
+    // The party that is not the counterpart (our subscriber again, or nothing on DATA) is not
+    // used, but a value there that is no number means the record is corrupt or forged.
+    for (String field : new String[] {"callingNumber", "calledNumber"}) {
+      String raw = "callingNumber".equals(field) ? in.callingNumber : in.calledNumber;
+      if (!field.equals(counterpartFieldOf(type)) && !blank(raw)) {
+        NormalisedNumber other = normaliser.normalise(raw);
+        if (other.isBad()) {
+          return reject(
+              RejectReason.BAD_NUMBER, field + " " + other.badReason().description(), eventTime);
+        }
       }
     }
     if (isUnanswered(in, type)) {
@@ -285,6 +319,9 @@ public final class CdrMediation {
       why = "durationSeconds is more than 24 hours in one record";
     } else if (in.answerTime != null && in.answerTime < in.seizureTime) {
       why = "answerTime is before seizureTime";
+    } else if (in.seizureTime < EARLIEST_EVENT_MS) {
+      // Not the event time when the call was answered, but a clock this broken voids the record.
+      why = "seizureTime is before the year 2000";
     } else if (event > now + MAX_FUTURE_MS) {
       why = "event time is more than 1 hour in the future";
     } else if (event < EARLIEST_EVENT_MS) {
@@ -322,6 +359,76 @@ public final class CdrMediation {
       case MOC, SMS_MO, FWD -> "calledNumber";
       default -> "callingNumber";
     };
+  }
+
+  /** The field holding the other party, or null for DATA. */
+  private static String counterpartFieldOf(RecordType type) {
+    return type == RecordType.DATA ? null : counterpartField(type);
+  }
+
+  /**
+   * Text the feed's producer controls and that ends up in output rows, keys or lookups must be what
+   * it claims to be: ids of at most {@value #MAX_ID_LENGTH} characters of {@link #ID_CHARACTERS}
+   * (no control character, NUL, space, quote or '|', which separates the parts of keys and line
+   * ids), an IMSI of digits. The detail names the field, never the value.
+   */
+  private static MediationOutcome badText(IncomingCdr in) {
+    String field = null;
+    if (!isId(in.networkElement)) {
+      field = "networkElement";
+    } else if (!isId(in.callReference)) {
+      field = "callReference";
+    } else if (!isId(in.causeForTerm)) {
+      field = "causeForTerm";
+    } else if (in.inTrunk != null && !in.inTrunk.isBlank() && !isId(in.inTrunk)) {
+      field = "inTrunk";
+    } else if (in.outTrunk != null && !in.outTrunk.isBlank() && !isId(in.outTrunk)) {
+      field = "outTrunk";
+    }
+    if (field != null) {
+      return reject(
+          RejectReason.BAD_VALUE,
+          field
+              + " is longer than "
+              + MAX_ID_LENGTH
+              + " or has characters other than "
+              + ID_CHARACTERS,
+          null);
+    }
+    if (!blank(in.servedImsi) && !isImsi(in.servedImsi)) {
+      return reject(RejectReason.BAD_VALUE, "servedImsi is not 6 to 15 digits", null);
+    }
+    return null;
+  }
+
+  private static boolean isId(String s) {
+    if (s.length() > MAX_ID_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || "-_.:/@#+=".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isImsi(String s) {
+    if (s.length() < 6 || s.length() > 15) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean blank(String s) {

@@ -44,6 +44,16 @@ public final class KafkaOutputs {
 
   static final class RejectSerializer implements KafkaRecordSerializationSchema<Rejection> {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Largest original payload carried on the rejected topic. The raw topic's broker checks the
+     * compressed size, so a hostile producer can put a record there that is many megabytes once
+     * decompressed; republished whole it exceeds the producer's and the broker's 1 MiB limit, the
+     * sink fails, and every restart meets the same record again. A larger payload is left out of
+     * the message; {@code rejected_cdr} keeps it, and reprocessing reads it from there.
+     */
+    static final int MAX_TOPIC_PAYLOAD = 512 * 1024;
+
     private final String topic;
 
     RejectSerializer(String topic) {
@@ -53,15 +63,25 @@ public final class KafkaOutputs {
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
         Rejection r, KafkaSinkContext context, Long timestamp) {
+      byte[] payload = r.payload == null ? new byte[0] : r.payload;
+      String detail = r.detail;
+      if (payload.length > MAX_TOPIC_PAYLOAD) {
+        detail =
+            detail
+                + " (the original "
+                + payload.length
+                + " bytes are too large for this topic; rejected_cdr keeps them)";
+        payload = new byte[0];
+      }
       RejectedCdr avro =
           new RejectedCdr(
               r.rejectId,
               r.reason,
-              r.detail,
+              detail,
               r.sourceTopic,
               r.sourcePartition,
               r.sourceOffset,
-              ByteBuffer.wrap(r.payload == null ? new byte[0] : r.payload),
+              ByteBuffer.wrap(payload),
               r.eventTime == null ? null : Instant.ofEpochMilli(r.eventTime),
               Instant.ofEpochMilli(r.firstSeen));
       return new ProducerRecord<>(topic, r.rejectId.getBytes(StandardCharsets.UTF_8), bytes(avro));

@@ -12,6 +12,9 @@ import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
  * The batch is flushed on every checkpoint and at the end of input.
  */
 public final class UpsertSink {
+  /** PgJDBC connection property: whether its error messages may quote statements and values. */
+  static final String ERROR_DETAIL = "logServerErrorDetail";
+
   private UpsertSink() {}
 
   public static <T> JdbcSink<T> create(
@@ -28,12 +31,22 @@ public final class UpsertSink {
                 .withBatchIntervalMs(batchIntervalMs)
                 .withMaxRetries(5)
                 .build())
-        .buildAtLeastOnce(
-            new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(jdbc.url())
-                .withDriverName("org.postgresql.Driver")
-                .withUsername(jdbc.user())
-                .withPassword(jdbc.password())
-                .build());
+        .buildAtLeastOnce(connectionOptions(jdbc));
+  }
+
+  /**
+   * The sink's connection. PgJDBC by default writes a failed batch entry into its exception as the
+   * statement with every bound value inlined (subscriber numbers, IMSIs); Flink's sink logs that
+   * exception at every retry and the job's failure carries it. {@code logServerErrorDetail=false}
+   * leaves the statement and the server's DETAIL out, so logs hold no numbers (docs/operations.md).
+   */
+  static JdbcConnectionOptions connectionOptions(JdbcSettings jdbc) {
+    return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+        .withUrl(jdbc.url())
+        .withDriverName("org.postgresql.Driver")
+        .withUsername(jdbc.user())
+        .withPassword(jdbc.password())
+        .withProperty(ERROR_DETAIL, "false")
+        .build();
   }
 }
