@@ -1,7 +1,6 @@
 package org.cdrflow.reference;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -192,7 +191,7 @@ public final class ReferenceSnapshotReader {
   }
 
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+    return jdbc.connect();
   }
 
   private static Instant instant(ResultSet r, int column) throws SQLException {

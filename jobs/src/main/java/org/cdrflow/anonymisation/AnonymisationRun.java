@@ -1,7 +1,6 @@
 package org.cdrflow.anonymisation;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -424,7 +423,7 @@ public final class AnonymisationRun {
   }
 
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+    return jdbc.connect();
   }
 
   private static long millisSince(long nanos) {

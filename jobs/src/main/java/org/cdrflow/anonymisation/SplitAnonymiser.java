@@ -1,7 +1,6 @@
 package org.cdrflow.anonymisation;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,8 +35,7 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
 
   @Override
   public void open(OpenContext context) throws SQLException {
-    connection =
-        DriverManager.getConnection(work.jdbc().url(), work.jdbc().user(), work.jdbc().password());
+    connection = work.jdbc().connect();
     connection.setAutoCommit(false);
     usePlansForEachRange(connection);
   }

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -118,7 +117,7 @@ public class DemoCommand implements Callable<Integer> {
       job.awaitEndOfTopic(Duration.ofMinutes(10));
       job.stopAndSave(Duration.ofMinutes(5));
 
-      try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password())) {
+      try (Connection c = jdbc.connect()) {
         summary(c);
       }
       out.println("== Anonymisation dry run as of today (nothing is changed)");

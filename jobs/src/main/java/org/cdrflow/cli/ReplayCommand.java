@@ -2,7 +2,6 @@ package org.cdrflow.cli;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -81,7 +80,7 @@ public class ReplayCommand implements Callable<Integer> {
       new LocalStreamingRun(config, workDir.resolve("job-state"))
           .runToEndOfTopic(timeout, msg -> System.out.println(msg));
       if (export != null) {
-        try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password())) {
+        try (Connection c = jdbc.connect()) {
           Map<String, Integer> rows = TableExport.exportAll(c, export);
           System.out.println("Exported to " + export + ": " + rows);
         }

@@ -1,7 +1,6 @@
 package org.cdrflow.cli;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -92,7 +91,7 @@ public class ReprocessCommand implements Callable<Integer> {
    */
   private List<Reject> claim(CdrflowConfig.JdbcSettings jdbc) throws Exception {
     List<Reject> rejects = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password())) {
+    try (Connection c = jdbc.connect()) {
       c.setAutoCommit(false);
       try (PreparedStatement s =
           c.prepareStatement(
@@ -112,7 +111,7 @@ public class ReprocessCommand implements Callable<Integer> {
   }
 
   private void release(CdrflowConfig.JdbcSettings jdbc, List<Reject> rejects) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+    try (Connection c = jdbc.connect();
         PreparedStatement s =
             c.prepareStatement(
                 "update rejected_cdr set reprocessed_at = null where reject_id = ?::uuid")) {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.YearMonth;
@@ -49,7 +48,7 @@ public class SettlementReportCommand implements Callable<Integer> {
     try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       List<SettlementDailyRow> rows = new ArrayList<>();
-      try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+      try (Connection c = jdbc.connect();
           PreparedStatement s =
               c.prepareStatement(
                   "select partner_id, direction, product, currency, day, events, seconds, amount"

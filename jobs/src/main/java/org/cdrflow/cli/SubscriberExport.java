@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -84,7 +83,7 @@ final class SubscriberExport {
     if (from != null && to != null && from.isAfter(to)) {
       throw new IllegalArgumentException("--from " + from + " is after --to " + to);
     }
-    try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+    try (Connection c = jdbc.connect();
         JsonGenerator json =
             new JsonFactory()
                 .createGenerator(out)

@@ -191,6 +191,23 @@ public final class CdrflowConfig implements Serializable {
 
   /** Where and as whom to connect to PostgreSQL. */
   public record JdbcSettings(String url, String user, String password) implements Serializable {
+    /**
+     * A connection whose errors never quote statement values: by default the PostgreSQL driver puts
+     * a failed statement with every bound value (subscriber numbers) into its exception, which
+     * would then reach logs and the command line (docs/decisions.md).
+     */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+      java.util.Properties p = new java.util.Properties();
+      if (user != null) {
+        p.setProperty("user", user);
+      }
+      if (password != null) {
+        p.setProperty("password", password);
+      }
+      p.setProperty("logServerErrorDetail", "false");
+      return java.sql.DriverManager.getConnection(url, p);
+    }
+
     @Override
     public String toString() {
       return "JdbcSettings[url=" + url + ", user=" + user + "]";
