@@ -87,6 +87,9 @@ public final class EmbeddedStack implements AutoCloseable {
   private FileChannel lockChannel;
   private FileLock lock;
   private ChildKafkaBroker broker;
+  private int kafkaPort;
+  private int kafkaControllerPort;
+  private int postgresPort;
   private EmbeddedPostgres postgres;
   private ProcessHandle postmaster;
   private String jdbcUrl;
@@ -196,6 +199,9 @@ public final class EmbeddedStack implements AutoCloseable {
     stopLeftoverPostgres(postgresDir.resolve("data"));
 
     int[] ports = FreePorts.onLoopback(3);
+    kafkaPort = ports[0];
+    kafkaControllerPort = ports[1];
+    postgresPort = ports[2];
     // The broker's JVM takes the longest to come up; PostgreSQL starts meanwhile.
     broker =
         ChildKafkaBroker.launch(
@@ -423,9 +429,37 @@ public final class EmbeddedStack implements AutoCloseable {
           throw new IllegalStateException("timed out creating topic " + result.getKey(), e);
         }
       }
+      awaitLeaders(admin, nameToPartitions.keySet());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * A created topic is not at once known to every part of the broker: on a loaded machine a
+   * producer or a describe right after creation can still get "unknown topic". Returns when every
+   * partition of the topics has a leader.
+   */
+  private static void awaitLeaders(Admin admin, java.util.Set<String> topics)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        boolean ready =
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        // not visible yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "topics " + topics + " have no partition leaders after 60 s");
+      }
+      Thread.sleep(100);
     }
   }
 
@@ -454,6 +488,20 @@ public final class EmbeddedStack implements AutoCloseable {
         LOG.error("Could not stop the Kafka broker", e);
       }
     }
+    stopPostgres();
+    releaseLock();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down, and this may be the hook itself.
+    }
+    LOG.info(
+        "Embedded stack in {} stopped in {} ms",
+        workDir,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  private void stopPostgres() {
     if (postgres != null) {
       try {
         postgres.close();
@@ -473,16 +521,66 @@ public final class EmbeddedStack implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    releaseLock();
+  }
+
+  /**
+   * Stops the broker (controlled shutdown), waits {@code downtime}, and starts it again on the same
+   * data and the same ports: clients keep the bootstrap address they were given and reconnect, as
+   * they would to a restarted production broker. For fault tests (docs/reliability.md); returns
+   * once the broker accepts work again.
+   */
+  public synchronized void restartKafka(Duration downtime) {
+    checkRunning();
+    broker.stop(KAFKA_STOP_TIMEOUT);
     try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // The JVM is shutting down, and this may be the hook itself.
+      Thread.sleep(downtime.toMillis());
+      // The same ports, or every client would lose the broker: a port taken meanwhile by another
+      // process makes the broker exit, and awaitReady reports it with the broker's log.
+      broker =
+          ChildKafkaBroker.launch(
+              workDir.resolve("kafka"),
+              kafkaPort,
+              kafkaControllerPort,
+              options.defaultPartitions,
+              options.kafkaMaxHeap,
+              options.kafkaClasspath);
+      broker.awaitReady(options.startTimeout);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not restart the Kafka broker in " + workDir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting the Kafka broker", e);
     }
-    LOG.info(
-        "Embedded stack in {} stopped in {} ms",
-        workDir,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    LOG.info("Kafka broker restarted on {}", kafkaBootstrapServers());
+  }
+
+  /**
+   * Stops PostgreSQL (fast shutdown: open connections are cut, as in a restart or a failover),
+   * waits {@code downtime}, and starts it again on the same data directory and port, so that {@link
+   * #jdbcUrl()} stays valid. For fault tests (docs/reliability.md); returns once it accepts
+   * connections again.
+   */
+  public synchronized void restartPostgres(Duration downtime) {
+    checkRunning();
+    stopPostgres();
+    postgres = null;
+    postmaster = null;
+    try {
+      Thread.sleep(downtime.toMillis());
+      startPostgres(workDir.resolve("postgres"), postgresPort);
+    } catch (IOException | SQLException e) {
+      throw new IllegalStateException("could not restart PostgreSQL in " + workDir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting PostgreSQL", e);
+    }
+    LOG.info("PostgreSQL restarted on {}", jdbcUrl);
+  }
+
+  private void checkRunning() {
+    if (closed || broker == null || postgres == null) {
+      throw new IllegalStateException("the embedded stack in " + workDir + " is not running");
+    }
   }
 
   private void releaseLock() {
