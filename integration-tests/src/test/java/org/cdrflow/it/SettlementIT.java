@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.cdrflow.cli.Cdrflow;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +83,7 @@ class SettlementIT {
             + audit.get("pending_partials"),
         "received = rated + rejected + duplicates + unanswered + pending: " + audit);
     assertEquals(
-        (long) table(EXPECTED.resolve("settlement_call-after-second.csv")).rows().size(),
+        (long) CsvTable.read(EXPECTED.resolve("settlement_call-after-second.csv")).rows().size(),
         audit.get("settlement_rows_written"),
         "settlement rows written over both runs: " + audit);
 
@@ -125,14 +121,14 @@ class SettlementIT {
    */
   private static void assertReconciled(Path export, String when) throws IOException {
     Map<String, Sums> fromCalls = new TreeMap<>();
-    for (Map<String, String> c : table(export.resolve("settlement_call.csv")).rows()) {
+    for (Map<String, String> c : CsvTable.read(export.resolve("settlement_call.csv")).rows()) {
       String key = dailyKey(c, c.get("event_date"));
       fromCalls
           .computeIfAbsent(key, k -> new Sums())
           .add(1, Long.parseLong(c.get("seconds")), new BigDecimal(c.get("amount")));
     }
     Map<String, Sums> daily = new TreeMap<>();
-    for (Map<String, String> d : table(export.resolve("settlement_daily.csv")).rows()) {
+    for (Map<String, String> d : CsvTable.read(export.resolve("settlement_daily.csv")).rows()) {
       Sums s = new Sums();
       s.add(
           Long.parseLong(d.get("events")),
@@ -167,13 +163,13 @@ class SettlementIT {
     List<String> diffs = new ArrayList<>();
     compare(
         "settlement_daily",
-        table(EXPECTED.resolve(expectedDaily)),
-        table(export.resolve("settlement_daily.csv")),
+        CsvTable.read(EXPECTED.resolve(expectedDaily)),
+        CsvTable.read(export.resolve("settlement_daily.csv")),
         r -> dailyKey(r, r.get("day")),
         diffs);
     compare(
         "settlement_call",
-        table(EXPECTED.resolve(expectedCalls)),
+        CsvTable.read(EXPECTED.resolve(expectedCalls)),
         settlementCallsBySourceRecord(export),
         r -> r.get("network_element") + "/" + r.get("call_reference"),
         diffs);
@@ -229,7 +225,7 @@ class SettlementIT {
 
     Map<String, Sums> fromDaily = new TreeMap<>();
     boolean otherMonths = false;
-    for (Map<String, String> d : table(export.resolve("settlement_daily.csv")).rows()) {
+    for (Map<String, String> d : CsvTable.read(export.resolve("settlement_daily.csv")).rows()) {
       if (!PARTNER.equals(d.get("partner_id"))) {
         continue;
       }
@@ -248,7 +244,7 @@ class SettlementIT {
     assertFalse(fromDaily.isEmpty(), PARTNER + " has daily rows in " + MONTH);
 
     Map<String, Sums> statement = new TreeMap<>();
-    for (Map<String, String> line : table(csv).rows()) {
+    for (Map<String, String> line : CsvTable.read(csv).rows()) {
       assertEquals(PARTNER, line.get("partner_id"), "statement partner");
       assertEquals(MONTH.toString(), line.get("month"), "statement month");
       long seconds = Long.parseLong(line.get("seconds"));
@@ -287,12 +283,12 @@ class SettlementIT {
    * settlement_call names its invoice line by line_id: the source record (network element, call
    * reference) comes from that line.
    */
-  private static Table settlementCallsBySourceRecord(Path export) throws IOException {
+  private static CsvTable settlementCallsBySourceRecord(Path export) throws IOException {
     Map<String, Map<String, String>> lineById = new TreeMap<>();
-    for (Map<String, String> l : table(export.resolve("invoice_line.csv")).rows()) {
+    for (Map<String, String> l : CsvTable.read(export.resolve("invoice_line.csv")).rows()) {
       lineById.put(l.get("line_id"), l);
     }
-    Table calls = table(export.resolve("settlement_call.csv"));
+    CsvTable calls = CsvTable.read(export.resolve("settlement_call.csv"));
     calls.header().addAll(List.of("network_element", "call_reference"));
     for (Map<String, String> s : calls.rows()) {
       Map<String, String> line = lineById.get(s.get("line_id"));
@@ -305,8 +301,8 @@ class SettlementIT {
   /** Every expected row with every expected column; an unexpected row is a difference too. */
   private static void compare(
       String table,
-      Table expected,
-      Table actual,
+      CsvTable expected,
+      CsvTable actual,
       Function<Map<String, String>, String> key,
       List<String> diffs) {
     assertFalse(expected.rows().isEmpty(), table + ": the expected file has rows");
@@ -384,22 +380,6 @@ class SettlementIT {
     @Override
     public String toString() {
       return events + " events, " + seconds + " s, " + amount.toPlainString();
-    }
-  }
-
-  /** A CSV file with a header row, every row as column → value (empty = NULL). */
-  private record Table(List<String> header, List<Map<String, String>> rows) {}
-
-  private static Table table(Path csv) throws IOException {
-    assertTrue(Files.exists(csv), csv + " exists");
-    try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        CSVParser p =
-            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
-      List<Map<String, String>> rows = new ArrayList<>();
-      for (CSVRecord rec : p) {
-        rows.add(new LinkedHashMap<>(rec.toMap()));
-      }
-      return new Table(new ArrayList<>(p.getHeaderNames()), rows);
     }
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.cdrflow.cli.Cdrflow;
 import org.cdrflow.schema.RawCdr;
 import org.cdrflow.schema.codec.RawCdrCodec;
@@ -105,37 +101,37 @@ class WorkedExampleIT {
   private static void compareWithExpected(Path export, int feedRecords) throws IOException {
     List<String> diffs = new ArrayList<>();
 
-    Table lines = Table.read(export.resolve("invoice_line.csv"));
+    CsvTable lines = CsvTable.read(export.resolve("invoice_line.csv"));
     compare(
         "invoice_line",
-        Table.read(EXPECTED.resolve("invoice_line.csv")),
+        CsvTable.read(EXPECTED.resolve("invoice_line.csv")),
         lines,
         r -> r.get("network_element") + "/" + r.get("call_reference") + "/" + r.get("direction"),
         diffs);
 
     // A settlement row names its invoice line by line_id: take the source record from the line.
     Map<String, Map<String, String>> lineById = new TreeMap<>();
-    for (Map<String, String> l : lines.rows) {
+    for (Map<String, String> l : lines.rows()) {
       lineById.put(l.get("line_id"), l);
     }
-    Table settlement = Table.read(export.resolve("settlement_call.csv"));
-    settlement.header.addAll(List.of("network_element", "call_reference"));
-    for (Map<String, String> s : settlement.rows) {
+    CsvTable settlement = CsvTable.read(export.resolve("settlement_call.csv"));
+    settlement.header().addAll(List.of("network_element", "call_reference"));
+    for (Map<String, String> s : settlement.rows()) {
       Map<String, String> line = lineById.get(s.get("line_id"));
       s.put("network_element", line == null ? "(no invoice line)" : line.get("network_element"));
       s.put("call_reference", line == null ? s.get("line_id") : line.get("call_reference"));
     }
     compare(
         "settlement_call",
-        Table.read(EXPECTED.resolve("settlement_call.csv")),
+        CsvTable.read(EXPECTED.resolve("settlement_call.csv")),
         settlement,
         r -> r.get("network_element") + "/" + r.get("call_reference"),
         diffs);
 
     compare(
         "settlement_daily",
-        Table.read(EXPECTED.resolve("settlement_daily.csv")),
-        Table.read(export.resolve("settlement_daily.csv")),
+        CsvTable.read(EXPECTED.resolve("settlement_daily.csv")),
+        CsvTable.read(export.resolve("settlement_daily.csv")),
         r ->
             String.join(
                 "/",
@@ -147,14 +143,14 @@ class WorkedExampleIT {
         diffs);
 
     // A reject keeps the original record: its network element and call reference identify it.
-    Table rejects = Table.read(export.resolve("rejected_cdr.csv"));
-    rejects.header.addAll(List.of("network_element", "call_reference"));
-    for (Map<String, String> r : rejects.rows) {
+    CsvTable rejects = CsvTable.read(export.resolve("rejected_cdr.csv"));
+    rejects.header().addAll(List.of("network_element", "call_reference"));
+    for (Map<String, String> r : rejects.rows()) {
       RawCdr cdr = decodePayload(r.get("payload"));
       r.put("network_element", cdr == null ? "(no payload)" : cdr.getNetworkElement());
       r.put("call_reference", cdr == null ? r.get("reject_id") : cdr.getCallReference());
     }
-    Table expectedRejects = Table.read(EXPECTED.resolve("rejected_cdr.csv"));
+    CsvTable expectedRejects = CsvTable.read(EXPECTED.resolve("rejected_cdr.csv"));
     compare(
         "rejected_cdr",
         expectedRejects,
@@ -172,11 +168,11 @@ class WorkedExampleIT {
     }
 
     checkAudit(
-        Table.read(export.resolve("mediation_audit.csv")),
+        CsvTable.read(export.resolve("mediation_audit.csv")),
         feedRecords,
         expectedRejects,
-        Table.read(EXPECTED.resolve("invoice_line.csv")).rows.size(),
-        Table.read(EXPECTED.resolve("settlement_call.csv")).rows.size());
+        CsvTable.read(EXPECTED.resolve("invoice_line.csv")).rows().size(),
+        CsvTable.read(EXPECTED.resolve("settlement_call.csv")).rows().size());
   }
 
   /**
@@ -186,24 +182,24 @@ class WorkedExampleIT {
    */
   private static void compare(
       String table,
-      Table expected,
-      Table actual,
+      CsvTable expected,
+      CsvTable actual,
       Function<Map<String, String>, String> key,
       List<String> diffs) {
-    assertTrue(!expected.rows.isEmpty(), table + ": the expected file has rows");
-    for (String column : expected.header) {
-      if (!actual.header.contains(column)) {
+    assertTrue(!expected.rows().isEmpty(), table + ": the expected file has rows");
+    for (String column : expected.header()) {
+      if (!actual.header().contains(column)) {
         diffs.add(table + ": the export has no column " + column);
       }
     }
     Map<String, Map<String, String>> actualByKey = new LinkedHashMap<>();
-    for (Map<String, String> row : actual.rows) {
+    for (Map<String, String> row : actual.rows()) {
       if (actualByKey.put(key.apply(row), row) != null) {
         diffs.add(table + ": more than one row for " + key.apply(row));
       }
     }
     int lineNo = 1; // the header
-    for (Map<String, String> want : expected.rows) {
+    for (Map<String, String> want : expected.rows()) {
       lineNo++;
       String k = key.apply(want);
       Map<String, String> got = actualByKey.remove(k);
@@ -211,7 +207,7 @@ class WorkedExampleIT {
         diffs.add(table + " expected line " + lineNo + " (" + k + "): no such row in the export");
         continue;
       }
-      for (String column : expected.header) {
+      for (String column : expected.header()) {
         String e = want.get(column);
         String a = got.getOrDefault(column, "(no column)");
         if (!e.equals(a)) {
@@ -241,12 +237,12 @@ class WorkedExampleIT {
    * rejected + duplicates + unanswered + pending, summed over the processing hours of the run.
    */
   private static void checkAudit(
-      Table audit, int feedRecords, Table expectedRejects, int lines, int settlementRows)
+      CsvTable audit, int feedRecords, CsvTable expectedRejects, int lines, int settlementRows)
       throws IOException {
     Map<String, Long> sum = new TreeMap<>();
     Map<String, Long> byReason = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
-    for (Map<String, String> hour : audit.rows) {
+    for (Map<String, String> hour : audit.rows()) {
       for (String c :
           List.of(
               "received",
@@ -277,11 +273,11 @@ class WorkedExampleIT {
         "received = rated + rejected + duplicates + unanswered + pending: " + s);
     assertEquals(feedRecords, sum.get("received"), "every feed record received: " + s);
     Map<String, Long> expectedByReason = new TreeMap<>();
-    for (Map<String, String> r : expectedRejects.rows) {
+    for (Map<String, String> r : expectedRejects.rows()) {
       expectedByReason.merge(r.get("reason"), 1L, Long::sum);
     }
     assertEquals(expectedByReason, byReason, "rejects by reason: " + s);
-    assertEquals(expectedRejects.rows.size(), sum.get("rejected"), "rejected: " + s);
+    assertEquals(expectedRejects.rows().size(), sum.get("rejected"), "rejected: " + s);
     // The worked example has one duplicate (W05 twice), one unanswered call (W04), and 3 + 2
     // partial records of two long calls (W41 joined, W42 incomplete); nothing stays pending.
     assertEquals(1L, sum.get("duplicates"), "duplicates: " + s);
@@ -321,22 +317,6 @@ class WorkedExampleIT {
       return RawCdrCodec.decode(Base64.getDecoder().decode(base64));
     } catch (Exception e) {
       return null;
-    }
-  }
-
-  /** A CSV file with a header row, every row as column → value (empty = NULL). */
-  private record Table(List<String> header, List<Map<String, String>> rows) {
-    static Table read(Path csv) throws IOException {
-      assertTrue(Files.exists(csv), csv + " exists");
-      try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-          CSVParser p =
-              CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (CSVRecord rec : p) {
-          rows.add(new LinkedHashMap<>(rec.toMap()));
-        }
-        return new Table(new ArrayList<>(p.getHeaderNames()), rows);
-      }
     }
   }
 }
