@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       AnonymiseCommand.class,
       ExportSubscriberCommand.class,
-      GenerateCommand.class
+      GenerateCommand.class,
+      ClusterCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {
