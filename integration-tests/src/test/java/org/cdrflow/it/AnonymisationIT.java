@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -86,6 +87,7 @@ class AnonymisationIT {
   private Path config;
   private EmbeddedStack stack;
   private String cleanUrl;
+  private String killedUrl;
 
   /** The database right after the replay and the invoice updates, before any run. */
   private Map<String, ObjectNode> lines0;
@@ -183,7 +185,8 @@ class AnonymisationIT {
   @Test
   @Order(3)
   void aRunKilledHalfWayLeavesNoRowHalfAnonymisedAndTheNextRunCompletesIt() throws Exception {
-    cleanUrl = copyDatabase();
+    cleanUrl = copyDatabase("cdrflow_clean");
+    killedUrl = copyDatabase("cdrflow_killed");
     CdrflowConfig.JdbcSettings jdbc =
         new CdrflowConfig.JdbcSettings(stack.jdbcUrl(), stack.jdbcUser(), null);
     AnonymisationRun killed =
@@ -573,8 +576,75 @@ class AnonymisationIT {
     }
   }
 
+  /**
+   * Runs killed at points drawn from a seed (split size, and how many splits each subtask commits
+   * before it dies), each left RUNNING as a killed process leaves it, then one more run: the same
+   * tables and totals as the one clean run of step 4 (docs/reliability.md).
+   */
   @Test
   @Order(10)
+  void runsKilledAtSeededRandomPointsEndAsOneCleanRun() throws Exception {
+    Random random = new Random(20261123L);
+    CdrflowConfig.JdbcSettings jdbc =
+        new CdrflowConfig.JdbcSettings(killedUrl, stack.jdbcUser(), null);
+    int kills = 0;
+    for (int i = 0; i < 3; i++) {
+      AnonymisationRun run =
+          new AnonymisationRun(
+              jdbc,
+              AnonymisationRun.Options.defaults()
+                  .withBatchRows(10 + random.nextInt(50))
+                  .failingAfter(1 + random.nextInt(3)),
+              Clock.systemUTC(),
+              null);
+      try {
+        run.run(AS_OF, false);
+        // Fewer splits were left than the kill point: the run completed.
+      } catch (IllegalStateException e) {
+        assertTrue(e.getMessage().contains("fault injected"), e.getMessage());
+        kills++;
+        try (Connection c = connect(killedUrl, stack.jdbcUser());
+            Statement st = c.createStatement()) {
+          st.executeUpdate(
+              "UPDATE anonymisation_run SET status = 'RUNNING', finished_at = NULL"
+                  + " WHERE status = 'FAILED'");
+        }
+      }
+    }
+    assertTrue(kills > 0, "at least one run was killed");
+    new AnonymisationRun(jdbc, AnonymisationRun.Options.defaults(), Clock.systemUTC(), null)
+        .run(AS_OF, false);
+
+    try (Connection clean = connect(cleanUrl, stack.jdbcUser());
+        Connection killed = connect(killedUrl, stack.jdbcUser())) {
+      Set<String> runMarks = Set.of("anonymised_at", "anonymisation_run_id", "updated_at");
+      assertEquals(
+          without(rows(clean, "invoice_line", "line_id"), runMarks),
+          without(rows(killed, "invoice_line", "line_id"), runMarks));
+      assertEquals(
+          without(rows(clean, "settlement_call", "settlement_id"), runMarks),
+          without(rows(killed, "settlement_call", "settlement_id"), runMarks));
+      assertEquals(
+          rows(clean, "rejected_cdr", "reject_id"), rows(killed, "rejected_cdr", "reject_id"));
+      List<Run> runs = runs(killed).stream().filter(r -> !r.dryRun()).toList();
+      assertEquals(
+          expected.linesAnonymised(),
+          runs.stream().mapToLong(r -> r.counts().linesAnonymised()).sum(),
+          "lines anonymised, over " + runs.size() + " runs");
+      assertEquals(
+          expected.settlementAnonymised(),
+          runs.stream().mapToLong(r -> r.counts().settlementAnonymised()).sum());
+      assertEquals(
+          expected.rejectsPurged(), runs.stream().mapToLong(r -> r.counts().rejectsPurged()).sum());
+      assertTrue(runs.stream().noneMatch(r -> r.status().equals("RUNNING")), "no run left open");
+      System.out.printf(
+          "AnonymisationIT: %d of 3 runs killed at seeded points, then one more: same tables%n",
+          kills);
+    }
+  }
+
+  @Test
+  @Order(11)
   void theCommandRunsOnTheWorkdirsOwnEmbeddedStack() throws Exception {
     stack.close();
     stack = null;
@@ -1040,14 +1110,14 @@ class AnonymisationIT {
   }
 
   /** A copy of the database as it is now (before any real run), for the clean run. */
-  private String copyDatabase() throws Exception {
+  private String copyDatabase(String name) throws Exception {
     String adminUrl = stack.jdbcUrl().replaceFirst("/" + EmbeddedStack.DATABASE + "$", "/postgres");
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try (Connection c = connect(adminUrl, stack.jdbcUser());
           Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS cdrflow_clean");
-        st.execute("CREATE DATABASE cdrflow_clean TEMPLATE " + EmbeddedStack.DATABASE);
+        st.execute("DROP DATABASE IF EXISTS " + name);
+        st.execute("CREATE DATABASE " + name + " TEMPLATE " + EmbeddedStack.DATABASE);
         break;
       } catch (SQLException e) {
         // The streaming job's last connections may still be closing.
@@ -1057,7 +1127,7 @@ class AnonymisationIT {
         Thread.sleep(500);
       }
     }
-    return stack.jdbcUrl().replaceFirst("/" + EmbeddedStack.DATABASE + "$", "/cdrflow_clean");
+    return stack.jdbcUrl().replaceFirst("/" + EmbeddedStack.DATABASE + "$", "/" + name);
   }
 
   /** Names the running stack, so that commands use it instead of starting their own. */

@@ -15,15 +15,24 @@ public final class JobOutputs {
     int batch = config.integer(CdrflowConfig.SINK_BATCH_SIZE);
     long interval = config.duration(CdrflowConfig.SINK_BATCH_INTERVAL).toMillis();
     String bootstrap = config.require(CdrflowConfig.KAFKA_BOOTSTRAP);
+    // Lines and settlement rows are written once per rated call, so their batches go as
+    // multi-row statements; the aggregates and rejects keep one statement per row
+    // (docs/benchmarks.md).
     return new MediationJob.Outputs(
         UpsertSink.create(
-            OutputTables.INVOICE_LINE_UPSERT, OutputTables.INVOICE_LINE, jdbc, batch, interval),
+            OutputTables.INVOICE_LINE_UPSERT,
+            OutputTables.INVOICE_LINE,
+            jdbc,
+            batch,
+            interval,
+            true),
         UpsertSink.create(
             OutputTables.SETTLEMENT_CALL_UPSERT,
             OutputTables.SETTLEMENT_CALL,
             jdbc,
             batch,
-            interval),
+            interval,
+            true),
         UpsertSink.create(
             OutputTables.SETTLEMENT_DAILY_UPSERT,
             OutputTables.SETTLEMENT_DAILY,

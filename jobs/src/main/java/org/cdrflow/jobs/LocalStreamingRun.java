@@ -49,6 +49,18 @@ public final class LocalStreamingRun {
     this.stateDir = stateDir;
   }
 
+  /** Flink settings applied over the defaults of {@link #start()} (the benchmark's RocksDB run). */
+  private Map<String, String> flinkSettings = Map.of();
+
+  /**
+   * Overrides Flink settings of the local job, e.g. {@code state.backend.type: rocksdb}
+   * (docs/benchmarks.md); returns this run.
+   */
+  public LocalStreamingRun withFlinkSettings(Map<String, String> settings) {
+    this.flinkSettings = Map.copyOf(settings);
+    return this;
+  }
+
   private JobClient job;
 
   /** Runs to the end of the raw topic; returns the savepoint path the next run resumes from. */
@@ -85,6 +97,7 @@ public final class LocalStreamingRun {
     if (resumeFrom != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
     }
+    conf.addAll(Configuration.fromMap(flinkSettings));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
     env.getConfig().enableObjectReuse();
@@ -124,6 +137,18 @@ public final class LocalStreamingRun {
     Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
     job = null;
     return savepoint;
+  }
+
+  /**
+   * Fails when the job has ended on its own (it only ends by {@link #stopAndSave} or {@link
+   * #cancel}), with the job's failure as the cause; for callers that wait on other signals.
+   */
+  public void checkRunning() throws Exception {
+    JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+    if (status.isGloballyTerminalState()) {
+      job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+      throw new IllegalStateException("the streaming job ended early: " + status);
+    }
   }
 
   /** Cancels a running job without saving its state. */
