@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       AnonymiseCommand.class,
       ExportSubscriberCommand.class,
       GenerateCommand.class,
+      BenchCommand.class,
       ClusterCommand.class
     })
 public class Cdrflow {

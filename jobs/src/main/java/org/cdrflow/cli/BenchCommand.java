@@ -1,0 +1,114 @@
+package org.cdrflow.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.cdrflow.bench.BenchRun;
+import org.cdrflow.connectors.config.CdrflowConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "bench",
+    description =
+        "Measures this machine (docs/benchmarks.md): generates a feed, preloads it into the"
+            + " embedded stack's raw topic, then measures the Kafka consume and PostgreSQL ingest"
+            + " ceilings, the pipeline end to end, its RocksDB state size, the latency at half"
+            + " load and the anonymisation job; prints a table and writes bench-result.json.")
+public class BenchCommand implements Callable<Integer> {
+  @Option(
+      names = "--records",
+      paramLabel = "N",
+      description = "records in the feed (default: ${DEFAULT-VALUE})")
+  long records = 2_000_000;
+
+  @Option(
+      names = "--subscribers",
+      paramLabel = "M",
+      description =
+          "subscriptions in the reference data (default: ${DEFAULT-VALUE}; the large profile:"
+              + " 1000000)")
+  int subscribers = 100_000;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "where bench-result.json goes (default: the current directory)")
+  Path out = Path.of(".");
+
+  @Option(
+      names = "--workdir",
+      paramLabel = "DIR",
+      description =
+          "feed, embedded stack and job states; its bench folders are replaced (default:"
+              + " ./cdrflow-bench)")
+  Path workDir = Path.of("cdrflow-bench");
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Java properties for the job (job.parallelism, sink.batch-size, …); no Kafka or JDBC"
+              + " keys: the bench runs on the embedded stack")
+  Path configFile;
+
+  @Option(names = "--seed", paramLabel = "S", description = "generator seed (default: 42)")
+  long seed = 42;
+
+  @Option(
+      names = "--start",
+      paramLabel = "YYYY-MM-DD",
+      description =
+          "first day of the feed (default: ${DEFAULT-VALUE}: old enough for today's"
+              + " anonymisation to take it)")
+  LocalDate start = BenchRun.Settings.DEFAULT_START;
+
+  @Option(
+      names = "--phases",
+      split = ",",
+      paramLabel = "PHASE",
+      description = "only these, comma-separated: ${COMPLETION-CANDIDATES} (default: all)")
+  Set<BenchRun.Phase> phases = EnumSet.allOf(BenchRun.Phase.class);
+
+  @Option(
+      names = "--latency-rate",
+      paramLabel = "PER_SECOND",
+      description = "feed rate of the latency phase (default: half the end-to-end rate)")
+  long latencyRate;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "longest wait for one pipeline run (ISO-8601, default PT30M)")
+  Duration timeout = Duration.ofMinutes(30);
+
+  @Option(
+      names = "--jfr",
+      description = "record the end-to-end phase with Java Flight Recorder (OUT/end-to-end.jfr)")
+  boolean flightRecording;
+
+  @Override
+  public Integer call() throws Exception {
+    CdrflowConfig config =
+        configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
+    new BenchRun(
+            new BenchRun.Settings(
+                records,
+                subscribers,
+                seed,
+                start,
+                workDir,
+                out,
+                config,
+                phases,
+                latencyRate,
+                timeout,
+                flightRecording),
+            System.out)
+        .run();
+    return 0;
+  }
+}
