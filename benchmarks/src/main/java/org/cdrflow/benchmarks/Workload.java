@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.connectors.kafka.IncomingCdrDeserializer;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratorSettings;
 import org.cdrflow.mediation.CdrMediation;
@@ -106,29 +107,12 @@ final class Workload {
     }
   }
 
-  /** The fields the Kafka deserialiser copies from a decoded record. */
+  /** A decoded record as the Kafka deserialiser hands it to mediation. */
   private static IncomingCdr incoming(RawCdr cdr, byte[] payload) {
     IncomingCdr in = new IncomingCdr();
     in.sourceTopic = "cdr.raw";
     in.payload = payload;
-    in.networkElement = cdr.getNetworkElement();
-    in.callReference = cdr.getCallReference();
-    in.sequenceNumber = cdr.getSequenceNumber();
-    in.lastPartial = cdr.getLastPartial();
-    in.recordType = cdr.getRecordType() == null ? null : cdr.getRecordType().name();
-    in.servedMsisdn = cdr.getServedMsisdn();
-    in.servedImsi = cdr.getServedImsi();
-    in.callingNumber = cdr.getCallingNumber();
-    in.calledNumber = cdr.getCalledNumber();
-    in.seizureTime = cdr.getSeizureTime() == null ? 0L : cdr.getSeizureTime().toEpochMilli();
-    in.answerTime = cdr.getAnswerTime() == null ? null : cdr.getAnswerTime().toEpochMilli();
-    in.durationSeconds = cdr.getDurationSeconds();
-    in.causeForTerm = cdr.getCauseForTerm();
-    in.visitedPlmn = cdr.getVisitedPlmn();
-    in.inTrunk = cdr.getInTrunk();
-    in.outTrunk = cdr.getOutTrunk();
-    in.uplinkBytes = cdr.getUplinkBytes();
-    in.downlinkBytes = cdr.getDownlinkBytes();
+    IncomingCdrDeserializer.copy(cdr, in);
     return in;
   }
 

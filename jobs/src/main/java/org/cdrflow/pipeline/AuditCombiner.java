@@ -2,7 +2,6 @@ package org.cdrflow.pipeline;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -82,7 +81,7 @@ public class AuditCombiner extends AbstractStreamOperator<AuditEvent>
 
   private void flush() {
     for (AuditEvent e : sums.values()) {
-      if (e.count != 0 || Objects.equals(e.counter, AuditCounter.PENDING_PARTIALS)) {
+      if (e.count != 0) {
         output.collect(new StreamRecord<>(e));
       }
     }

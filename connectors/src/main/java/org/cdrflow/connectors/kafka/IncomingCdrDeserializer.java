@@ -60,7 +60,10 @@ public class IncomingCdrDeserializer implements KafkaRecordDeserializationSchema
     out.collect(in);
   }
 
-  static void copy(RawCdr cdr, IncomingCdr in) {
+  /**
+   * Copies the fields of a decoded record into {@code in} (also what benchmarks feed the rules).
+   */
+  public static void copy(RawCdr cdr, IncomingCdr in) {
     in.networkElement = cdr.getNetworkElement();
     in.callReference = cdr.getCallReference();
     in.sequenceNumber = cdr.getSequenceNumber();
