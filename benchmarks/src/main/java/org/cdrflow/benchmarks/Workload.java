@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.cdrflow.connectors.kafka.IncomingCdr;
-import org.cdrflow.connectors.kafka.IncomingCdrDeserializer;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratorSettings;
 import org.cdrflow.mediation.CdrMediation;
@@ -112,7 +111,7 @@ final class Workload {
     IncomingCdr in = new IncomingCdr();
     in.sourceTopic = "cdr.raw";
     in.payload = payload;
-    IncomingCdrDeserializer.copy(cdr, in);
+    in.copyFrom(cdr);
     return in;
   }
 

@@ -1,5 +1,7 @@
 package org.cdrflow.connectors.kafka;
 
+import org.cdrflow.schema.RawCdr;
+
 /**
  * One record read from the raw topic: where it came from, its original bytes (kept for rejects and
  * reprocessing) and, when it could be decoded, the fields of {@code RawCdr}. A Flink POJO (public
@@ -40,6 +42,28 @@ public class IncomingCdr {
   public Long downlinkBytes;
 
   public IncomingCdr() {}
+
+  /** Takes the fields of a decoded record, as the Kafka deserialiser does for every record. */
+  public void copyFrom(RawCdr cdr) {
+    this.networkElement = cdr.getNetworkElement();
+    this.callReference = cdr.getCallReference();
+    this.sequenceNumber = cdr.getSequenceNumber();
+    this.lastPartial = cdr.getLastPartial();
+    this.recordType = cdr.getRecordType() == null ? null : cdr.getRecordType().name();
+    this.servedMsisdn = cdr.getServedMsisdn();
+    this.servedImsi = cdr.getServedImsi();
+    this.callingNumber = cdr.getCallingNumber();
+    this.calledNumber = cdr.getCalledNumber();
+    this.seizureTime = cdr.getSeizureTime() == null ? 0L : cdr.getSeizureTime().toEpochMilli();
+    this.answerTime = cdr.getAnswerTime() == null ? null : cdr.getAnswerTime().toEpochMilli();
+    this.durationSeconds = cdr.getDurationSeconds();
+    this.causeForTerm = cdr.getCauseForTerm();
+    this.visitedPlmn = cdr.getVisitedPlmn();
+    this.inTrunk = cdr.getInTrunk();
+    this.outTrunk = cdr.getOutTrunk();
+    this.uplinkBytes = cdr.getUplinkBytes();
+    this.downlinkBytes = cdr.getDownlinkBytes();
+  }
 
   public boolean decoded() {
     return undecodableReason == null;

@@ -49,7 +49,7 @@ public class IncomingCdrDeserializer implements KafkaRecordDeserializationSchema
     try {
       RawCdr cdr = decoder.decode(in.payload, reuse);
       reuse = cdr;
-      copy(cdr, in);
+      in.copyFrom(cdr);
     } catch (UndecodableRecordException e) {
       in.undecodableReason = e.getMessage();
     } catch (RuntimeException e) {
@@ -58,30 +58,6 @@ public class IncomingCdrDeserializer implements KafkaRecordDeserializationSchema
           "the payload is not a valid RawCdr record (" + e.getClass().getSimpleName() + ")";
     }
     out.collect(in);
-  }
-
-  /**
-   * Copies the fields of a decoded record into {@code in} (also what benchmarks feed the rules).
-   */
-  public static void copy(RawCdr cdr, IncomingCdr in) {
-    in.networkElement = cdr.getNetworkElement();
-    in.callReference = cdr.getCallReference();
-    in.sequenceNumber = cdr.getSequenceNumber();
-    in.lastPartial = cdr.getLastPartial();
-    in.recordType = cdr.getRecordType() == null ? null : cdr.getRecordType().name();
-    in.servedMsisdn = cdr.getServedMsisdn();
-    in.servedImsi = cdr.getServedImsi();
-    in.callingNumber = cdr.getCallingNumber();
-    in.calledNumber = cdr.getCalledNumber();
-    in.seizureTime = cdr.getSeizureTime() == null ? 0L : cdr.getSeizureTime().toEpochMilli();
-    in.answerTime = cdr.getAnswerTime() == null ? null : cdr.getAnswerTime().toEpochMilli();
-    in.durationSeconds = cdr.getDurationSeconds();
-    in.causeForTerm = cdr.getCauseForTerm();
-    in.visitedPlmn = cdr.getVisitedPlmn();
-    in.inTrunk = cdr.getInTrunk();
-    in.outTrunk = cdr.getOutTrunk();
-    in.uplinkBytes = cdr.getUplinkBytes();
-    in.downlinkBytes = cdr.getDownlinkBytes();
   }
 
   @Override
