@@ -56,7 +56,7 @@ public final class AnonymisationRun {
    * @param failAfterCommits fault for tests: fail each subtask after this many committed splits
    */
   public record Options(int batchRows, int parallelism, int restartAttempts, int failAfterCommits) {
-    public static final int DEFAULT_BATCH_ROWS = 20_000;
+    public static final int DEFAULT_BATCH_ROWS = 100_000;
 
     public Options {
       if (batchRows < 1 || parallelism < 1 || restartAttempts < 0 || failAfterCommits < 0) {

@@ -639,7 +639,8 @@ public final class BenchRun {
     Map<String, Object> s = report.section("anonymisation");
     Measured m = begin();
     AnonymisationReport r =
-        new AnonymisationRun(jdbc, AnonymisationRun.Options.from(config), clock, msg -> {})
+        new AnonymisationRun(
+                jdbc, AnonymisationRun.Options.from(config), clock, msg -> say("  %s", msg))
             .run(asOf, false);
     end(m, s);
     double seconds = (double) s.get("seconds");
@@ -664,11 +665,13 @@ public final class BenchRun {
         seconds,
         lines / seconds,
         rows / seconds);
+    // Rows anonymised in every table (lines, their settlement rows, purged rejects): each is a
+    // row the run rewrote (docs/benchmarks.md, "What each phase measures").
     report.row(
-        "Anonymisation (invoice lines)",
-        rate(lines / seconds) + " rows",
+        "Anonymisation (rows, all tables)",
+        rate(rows / seconds) + " rows",
         ">= 200,000/s",
-        verdict(lines / seconds >= TARGET_ANONYMISATION));
+        verdict(rows / seconds >= TARGET_ANONYMISATION));
   }
 
   private void ratios(Double consume, Double endToEnd, Double ingest) {

@@ -198,7 +198,7 @@ class HelmChartTest {
     Properties p = production.propertiesFile("cdrflow-config", "anonymise.properties");
     assertEquals("cdrflow_anonymiser", p.getProperty("jdbc.user"));
     assertEquals("4", p.getProperty("job.parallelism"));
-    assertEquals("20000", p.getProperty("anonymisation.batch-rows"));
+    assertEquals("100000", p.getProperty("anonymisation.batch-rows"));
     assertNotNull(p.getProperty("jdbc.url"));
     assertNotNull(
         p.getProperty("kafka.bootstrap.servers"), "so that it never starts the embedded stack");
