@@ -1,6 +1,7 @@
 package org.cdrflow.jobs;
 
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.jdbc.CopyUpsertSink;
 import org.cdrflow.connectors.jdbc.UpsertSink;
 import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.KafkaOutputs;
@@ -15,24 +16,18 @@ public final class JobOutputs {
     int batch = config.integer(CdrflowConfig.SINK_BATCH_SIZE);
     long interval = config.duration(CdrflowConfig.SINK_BATCH_INTERVAL).toMillis();
     String bootstrap = config.require(CdrflowConfig.KAFKA_BOOTSTRAP);
-    // Lines and settlement rows are written once per rated call, so their batches go as
-    // multi-row statements; the aggregates and rejects keep one statement per row
-    // (docs/benchmarks.md).
+    // Lines and settlement rows are written once per rated call: their batches go by COPY
+    // through a staging table. The aggregates rewrite a key repeatedly and the rejects and audit
+    // are few: one upsert statement per row (docs/architecture.md, "Exactly-once effect").
     return new MediationJob.Outputs(
-        UpsertSink.create(
-            OutputTables.INVOICE_LINE_UPSERT,
-            OutputTables.INVOICE_LINE,
+        CopyUpsertSink.create(
+            OutputTables.INVOICE_LINE_TABLE, OutputTables.INVOICE_LINE_ROW, jdbc, batch, interval),
+        CopyUpsertSink.create(
+            OutputTables.SETTLEMENT_CALL_TABLE,
+            OutputTables.SETTLEMENT_CALL_ROW,
             jdbc,
             batch,
-            interval,
-            true),
-        UpsertSink.create(
-            OutputTables.SETTLEMENT_CALL_UPSERT,
-            OutputTables.SETTLEMENT_CALL,
-            jdbc,
-            batch,
-            interval,
-            true),
+            interval),
         UpsertSink.create(
             OutputTables.SETTLEMENT_DAILY_UPSERT,
             OutputTables.SETTLEMENT_DAILY,

@@ -1,11 +1,11 @@
 package org.cdrflow.pipeline;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.LocalDate;
+import java.util.List;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.cdrflow.connectors.jdbc.CopyRowEncoder;
+import org.cdrflow.connectors.jdbc.UpsertTable;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.settlement.SettlementCall;
 import org.cdrflow.settlement.SettlementDailyRow;
@@ -18,93 +18,117 @@ import org.cdrflow.settlement.SettlementDailyRow;
 public final class OutputTables {
   private OutputTables() {}
 
-  public static final String INVOICE_LINE_UPSERT =
-      "insert into invoice_line (line_id, network_element, call_reference, account_id,"
-          + " subscription_id, msisdn, imsi, billing_period, usage_period, event_start, event_date,"
-          + " service, direction, counterpart_number, counterpart_country, counterpart_class,"
-          + " roaming_country, rating_zone, duration_s, volume_bytes, billed_units,"
-          + " allowance_units, chargeable_units, amount, currency, flags)"
-          + " values (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?)"
-          + " on conflict (line_id) do update set network_element = excluded.network_element,"
-          + " call_reference = excluded.call_reference, account_id = excluded.account_id,"
-          + " subscription_id = excluded.subscription_id, msisdn = excluded.msisdn,"
-          + " imsi = excluded.imsi, billing_period = excluded.billing_period,"
-          + " usage_period = excluded.usage_period, event_start = excluded.event_start,"
-          + " event_date = excluded.event_date, service = excluded.service,"
-          + " direction = excluded.direction, counterpart_number = excluded.counterpart_number,"
-          + " counterpart_country = excluded.counterpart_country,"
-          + " counterpart_class = excluded.counterpart_class,"
-          + " roaming_country = excluded.roaming_country, rating_zone = excluded.rating_zone,"
-          + " duration_s = excluded.duration_s, volume_bytes = excluded.volume_bytes,"
-          + " billed_units = excluded.billed_units, allowance_units = excluded.allowance_units,"
-          + " chargeable_units = excluded.chargeable_units, amount = excluded.amount,"
-          + " currency = excluded.currency, flags = excluded.flags, updated_at = now()"
-          + " where invoice_line.anonymised_at is null";
+  /**
+   * Table {@code invoice_line} as the streaming job writes it (CopyUpsertSink: COPY into a staging
+   * table, then one upsert per batch; docs/architecture.md, "Exactly-once effect"). A line written
+   * again takes the new values and {@code updated_at}, unless it was anonymised.
+   */
+  public static final UpsertTable INVOICE_LINE_TABLE =
+      new UpsertTable(
+          "invoice_line",
+          List.of(
+              "line_id",
+              "network_element",
+              "call_reference",
+              "account_id",
+              "subscription_id",
+              "msisdn",
+              "imsi",
+              "billing_period",
+              "usage_period",
+              "event_start",
+              "event_date",
+              "service",
+              "direction",
+              "counterpart_number",
+              "counterpart_country",
+              "counterpart_class",
+              "roaming_country",
+              "rating_zone",
+              "duration_s",
+              "volume_bytes",
+              "billed_units",
+              "allowance_units",
+              "chargeable_units",
+              "amount",
+              "currency",
+              "flags"),
+          1,
+          List.of("updated_at = now()"),
+          "invoice_line.anonymised_at is null");
 
-  public static final JdbcStatementBuilder<InvoiceLine> INVOICE_LINE =
-      (ps, l) -> {
-        int i = 1;
-        ps.setString(i++, l.lineId);
-        ps.setString(i++, l.networkElement);
-        ps.setString(i++, l.callReference);
-        ps.setString(i++, l.accountId);
-        ps.setString(i++, l.subscriptionId);
-        ps.setString(i++, l.msisdn);
-        ps.setString(i++, l.imsi);
-        ps.setString(i++, l.billingPeriod);
-        ps.setString(i++, l.usagePeriod);
-        ps.setTimestamp(i++, new Timestamp(l.eventStart));
-        ps.setObject(i++, LocalDate.ofEpochDay(l.eventDate));
-        ps.setString(i++, l.service);
-        ps.setString(i++, l.direction);
-        ps.setString(i++, l.counterpartNumber);
-        ps.setString(i++, l.counterpartCountry);
-        ps.setString(i++, l.counterpartClass);
-        ps.setString(i++, l.roamingCountry);
-        ps.setString(i++, l.ratingZone);
-        setInteger(ps, i++, l.durationS);
-        setLong(ps, i++, l.volumeBytes);
-        ps.setLong(i++, l.billedUnits);
-        ps.setLong(i++, l.allowanceUnits);
-        ps.setLong(i++, l.chargeableUnits);
-        ps.setBigDecimal(i++, l.amount);
-        ps.setString(i++, l.currency);
-        ps.setArray(
-            i, ps.getConnection().createArrayOf("text", l.flags == null ? new String[0] : l.flags));
-      };
+  private static final String[] NO_FLAGS = new String[0];
 
-  public static final String SETTLEMENT_CALL_UPSERT =
-      "insert into settlement_call (settlement_id, line_id, partner_id, direction, product,"
-          + " event_start, event_date, seconds, units, price, amount, currency, a_number,"
-          + " b_number) values (?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          + " on conflict (settlement_id) do update set line_id = excluded.line_id,"
-          + " partner_id = excluded.partner_id, direction = excluded.direction,"
-          + " product = excluded.product, event_start = excluded.event_start,"
-          + " event_date = excluded.event_date, seconds = excluded.seconds,"
-          + " units = excluded.units, price = excluded.price, amount = excluded.amount,"
-          + " currency = excluded.currency, a_number = excluded.a_number,"
-          + " b_number = excluded.b_number"
-          + " where settlement_call.anonymised_at is null";
+  /** An invoice line as a row of {@link #INVOICE_LINE_TABLE}, column by column. */
+  public static final CopyRowEncoder<InvoiceLine> INVOICE_LINE_ROW =
+      (l, row) ->
+          row.uuid(l.lineId)
+              .text(l.networkElement)
+              .text(l.callReference)
+              .text(l.accountId)
+              .text(l.subscriptionId)
+              .text(l.msisdn)
+              .text(l.imsi)
+              .text(l.billingPeriod)
+              .text(l.usagePeriod)
+              .timestamp(l.eventStart)
+              .date(l.eventDate)
+              .text(l.service)
+              .text(l.direction)
+              .text(l.counterpartNumber)
+              .text(l.counterpartCountry)
+              .text(l.counterpartClass)
+              .text(l.roamingCountry)
+              .text(l.ratingZone)
+              .integer(l.durationS)
+              .integer(l.volumeBytes)
+              .integer(l.billedUnits)
+              .integer(l.allowanceUnits)
+              .integer(l.chargeableUnits)
+              .number(l.amount)
+              .text(l.currency)
+              .textArray(l.flags == null ? NO_FLAGS : l.flags);
 
-  public static final JdbcStatementBuilder<SettlementCall> SETTLEMENT_CALL =
-      (ps, c) -> {
-        int i = 1;
-        ps.setString(i++, c.settlementId);
-        ps.setString(i++, c.lineId);
-        ps.setString(i++, c.partnerId);
-        ps.setString(i++, c.direction);
-        ps.setString(i++, c.product);
-        ps.setTimestamp(i++, new Timestamp(c.eventStart));
-        ps.setObject(i++, c.eventLocalDate());
-        ps.setLong(i++, c.seconds);
-        ps.setLong(i++, c.units);
-        ps.setBigDecimal(i++, c.price);
-        ps.setBigDecimal(i++, c.amount);
-        ps.setString(i++, c.currency);
-        ps.setString(i++, c.aNumber);
-        ps.setString(i, c.bNumber);
-      };
+  /** Table {@code settlement_call}, written like {@link #INVOICE_LINE_TABLE}. */
+  public static final UpsertTable SETTLEMENT_CALL_TABLE =
+      new UpsertTable(
+          "settlement_call",
+          List.of(
+              "settlement_id",
+              "line_id",
+              "partner_id",
+              "direction",
+              "product",
+              "event_start",
+              "event_date",
+              "seconds",
+              "units",
+              "price",
+              "amount",
+              "currency",
+              "a_number",
+              "b_number"),
+          1,
+          List.of(),
+          "settlement_call.anonymised_at is null");
+
+  /** A settlement row as a row of {@link #SETTLEMENT_CALL_TABLE}, column by column. */
+  public static final CopyRowEncoder<SettlementCall> SETTLEMENT_CALL_ROW =
+      (c, row) ->
+          row.uuid(c.settlementId)
+              .uuid(c.lineId)
+              .text(c.partnerId)
+              .text(c.direction)
+              .text(c.product)
+              .timestamp(c.eventStart)
+              .isoDate(c.eventDate)
+              .integer(c.seconds)
+              .integer(c.units)
+              .number(c.price)
+              .number(c.amount)
+              .text(c.currency)
+              .text(c.aNumber)
+              .text(c.bNumber);
 
   public static final String SETTLEMENT_DAILY_UPSERT =
       "insert into settlement_daily (partner_id, direction, product, currency, day, events,"
@@ -184,21 +208,5 @@ public final class OutputTables {
   /** PostgreSQL's timestamptz spans 4713 BC to 294276 AD; hostile times outside it are dropped. */
   private static boolean representable(long epochMillis) {
     return epochMillis > -210_000_000_000_000L && epochMillis < 9_000_000_000_000_000L;
-  }
-
-  private static void setInteger(PreparedStatement ps, int i, Integer v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setInt(i, v);
-    }
-  }
-
-  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.BIGINT);
-    } else {
-      ps.setLong(i, v);
-    }
   }
 }

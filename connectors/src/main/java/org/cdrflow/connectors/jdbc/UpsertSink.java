@@ -17,33 +17,17 @@ public final class UpsertSink {
 
   private UpsertSink() {}
 
-  /** PgJDBC connection property: send a batch as multi-row {@code VALUES} statements. */
-  static final String MULTI_ROW_VALUES = "reWriteBatchedInserts";
-
-  public static <T> JdbcSink<T> create(
-      String upsertSql,
-      JdbcStatementBuilder<T> binder,
-      JdbcSettings jdbc,
-      int batchSize,
-      long batchIntervalMs) {
-    return create(upsertSql, binder, jdbc, batchSize, batchIntervalMs, false);
-  }
-
   /**
-   * @param uniqueKeysPerBatch the stream never carries two rows with the same key close together
-   *     (each key is written once, as for invoice lines and settlement rows): then a batch goes to
-   *     PostgreSQL as multi-row {@code INSERT … VALUES (…), (…) ON CONFLICT} statements, which the
-   *     server executes several times faster than one statement per row (docs/benchmarks.md). Not
-   *     for streams that update a key repeatedly (aggregates): one multi-row upsert may not touch a
-   *     row twice.
+   * One upsert statement per row, in JDBC batches. For streams that rewrite a key again and again
+   * (aggregates) and for the few rejects; invoice lines and settlement rows, one row per call, go
+   * through {@link CopyUpsertSink} (docs/architecture.md, "Exactly-once effect").
    */
   public static <T> JdbcSink<T> create(
       String upsertSql,
       JdbcStatementBuilder<T> binder,
       JdbcSettings jdbc,
       int batchSize,
-      long batchIntervalMs,
-      boolean uniqueKeysPerBatch) {
+      long batchIntervalMs) {
     return JdbcSink.<T>builder()
         .withQueryStatement(upsertSql, binder)
         .withExecutionOptions(
@@ -53,8 +37,7 @@ public final class UpsertSink {
                 .withMaxRetries(5)
                 .build())
         // Waits out a database restart rather than failing the job (docs/reliability.md).
-        .buildAtLeastOnce(
-            new ReconnectingConnectionProvider(connectionOptions(jdbc, uniqueKeysPerBatch)));
+        .buildAtLeastOnce(new ReconnectingConnectionProvider(connectionOptions(jdbc)));
   }
 
   /**
@@ -64,17 +47,12 @@ public final class UpsertSink {
    * leaves the statement and the server's DETAIL out, so logs hold no numbers (docs/operations.md).
    */
   static JdbcConnectionOptions connectionOptions(JdbcSettings jdbc) {
-    return connectionOptions(jdbc, false);
-  }
-
-  private static JdbcConnectionOptions connectionOptions(JdbcSettings jdbc, boolean multiRow) {
     return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
         .withUrl(jdbc.url())
         .withDriverName("org.postgresql.Driver")
         .withUsername(jdbc.user())
         .withPassword(jdbc.password())
         .withProperty(ERROR_DETAIL, "false")
-        .withProperty(MULTI_ROW_VALUES, Boolean.toString(multiRow))
         .build();
   }
 }

@@ -1,0 +1,288 @@
+package org.cdrflow.connectors.jdbc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.jdbc.datasource.connections.JdbcConnectionProvider;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer of {@link CopyUpsertSink}: keeps the batch as COPY text rows, the last row per key,
+ * and writes it in one transaction (COPY into the staging table, upsert from it, commit).
+ *
+ * <p>Flink calls {@link #write}, {@link #flush} and the timer on the task's one thread, so nothing
+ * here is synchronised.
+ */
+final class CopyUpsertWriter<T> implements SinkWriter<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(CopyUpsertWriter.class);
+
+  /** Tries of one batch before the job fails over (each waits for the database if it is gone). */
+  static final int MAX_ATTEMPTS = 5;
+
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  /** Rows go to the driver in pieces of this size, not one message per row. */
+  private static final int CHUNK_BYTES = 64 * 1024;
+
+  private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"");
+
+  private final UpsertTable table;
+  private final CopyRowEncoder<T> encoder;
+  private final JdbcConnectionProvider connections;
+  private final long patienceNanos;
+  private final int batchSize;
+  private final long batchIntervalMs;
+  private final ProcessingTimeService timers;
+
+  private final CopyRow row;
+  private final String copySql;
+
+  /** Key columns as text → the whole row, UTF-8, with its line end. */
+  private final Map<String, byte[]> batch = new HashMap<>();
+
+  private final byte[] chunk = new byte[CHUNK_BYTES];
+
+  private Connection connection;
+  private CopyManager copy;
+  private PreparedStatement upsert;
+  private ScheduledFuture<?> tick;
+  private boolean closed;
+
+  CopyUpsertWriter(
+      UpsertTable table,
+      CopyRowEncoder<T> encoder,
+      ReconnectingConnectionProvider connections,
+      Duration patience,
+      int batchSize,
+      long batchIntervalMs,
+      ProcessingTimeService timers) {
+    this.table = table;
+    this.encoder = encoder;
+    this.connections = connections;
+    this.patienceNanos = patience.toNanos();
+    this.batchSize = batchSize;
+    this.batchIntervalMs = batchIntervalMs;
+    this.timers = timers;
+    this.row = new CopyRow(table.keyColumns());
+    this.copySql = table.copySql();
+    scheduleTick();
+  }
+
+  @Override
+  public void write(T element, Context context) throws IOException, InterruptedException {
+    row.reset();
+    encoder.encode(element, row);
+    if (row.columns() != table.columns().size()) {
+      throw new IllegalStateException(
+          "the row encoder of "
+              + table.name()
+              + " wrote "
+              + row.columns()
+              + " columns where the table has "
+              + table.columns().size());
+    }
+    String line = row.line();
+    // A replay can send a key again within one batch; one upsert may not touch a row twice, and
+    // the later row is the newer one.
+    batch.put(line.substring(0, row.keyLength()), line.getBytes(StandardCharsets.UTF_8));
+    if (batch.size() >= batchSize) {
+      writeBatch();
+    }
+  }
+
+  @Override
+  public void flush(boolean endOfInput) throws IOException, InterruptedException {
+    writeBatch();
+  }
+
+  /** Rows waiting to be written. */
+  int buffered() {
+    return batch.size();
+  }
+
+  @Override
+  public void close() throws Exception {
+    // Not written here: what a checkpoint covers was flushed at its barrier, the rest is replayed.
+    closed = true;
+    if (tick != null) {
+      tick.cancel(false);
+    }
+    dropConnection();
+    connections.close();
+  }
+
+  private void scheduleTick() {
+    if (timers != null && batchIntervalMs > 0 && !closed) {
+      tick =
+          timers.registerTimer(timers.getCurrentProcessingTime() + batchIntervalMs, this::onTick);
+    }
+  }
+
+  private void onTick(long time) throws IOException, InterruptedException {
+    if (closed) {
+      return;
+    }
+    writeBatch();
+    scheduleTick();
+  }
+
+  /**
+   * Writes the batch in one transaction, again and whole after a failure that waiting can cure (the
+   * database restarting, a lost connection, a deadlock), on a new connection; keeps it until it is
+   * committed.
+   */
+  private void writeBatch() throws IOException, InterruptedException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    long firstFailure = 0;
+    long backoff = FIRST_BACKOFF_MS;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        copyAndUpsert();
+        batch.clear();
+        if (attempt > 1) {
+          LOG.info("Wrote the batch to {} at attempt {}", table.name(), attempt);
+        }
+        return;
+      } catch (SQLException e) {
+        dropConnection(); // rolls back whatever the transaction had done
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("interrupted while writing to " + table.name());
+        }
+        long now = System.nanoTime();
+        if (attempt == 1) {
+          firstFailure = now;
+        }
+        if (!isTransient(e) || attempt >= MAX_ATTEMPTS || now - firstFailure > patienceNanos) {
+          throw new IOException(
+              "could not write a batch to "
+                  + table.name()
+                  + " (SQLSTATE "
+                  + e.getSQLState()
+                  + ", attempt "
+                  + attempt
+                  + ")",
+              withoutValues(e));
+        }
+        LOG.warn(
+            "Writing a batch to {} failed (attempt {}), writing it again in {} ms: {}",
+            table.name(),
+            attempt,
+            backoff,
+            e.getMessage());
+        TimeUnit.MILLISECONDS.sleep(backoff);
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      }
+    }
+  }
+
+  private void copyAndUpsert() throws SQLException {
+    Connection c = connection();
+    CopyIn in = copy.copyIn(copySql);
+    try {
+      int used = 0;
+      for (byte[] line : batch.values()) {
+        if (used + line.length > chunk.length) {
+          in.writeToCopy(chunk, 0, used);
+          used = 0;
+        }
+        if (line.length > chunk.length) {
+          in.writeToCopy(line, 0, line.length);
+        } else {
+          System.arraycopy(line, 0, chunk, used, line.length);
+          used += line.length;
+        }
+      }
+      if (used > 0) {
+        in.writeToCopy(chunk, 0, used);
+      }
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        cancel(in);
+      }
+    }
+    upsert.executeUpdate();
+    c.commit();
+  }
+
+  /**
+   * The writer's connection with its staging table, opened (waiting for a restarting database up to
+   * the provider's patience) when there is none.
+   */
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      Connection c;
+      try {
+        c = connections.getOrEstablishConnection();
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("the PostgreSQL driver is not on the classpath", e);
+      }
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute(table.createStagingSql());
+      }
+      c.commit();
+      copy = c.unwrap(PGConnection.class).getCopyAPI();
+      upsert = c.prepareStatement(table.upsertFromStagingSql());
+      connection = c;
+    }
+    return connection;
+  }
+
+  /** Closes the connection (an open transaction is rolled back); the next batch opens a new one. */
+  private void dropConnection() {
+    connection = null;
+    copy = null;
+    upsert = null;
+    connections.closeConnection();
+  }
+
+  private static void cancel(CopyIn in) {
+    try {
+      in.cancelCopy();
+    } catch (SQLException ignored) {
+      // the connection is closed next anyway
+    }
+  }
+
+  /**
+   * The failure as the job may report it. With logServerErrorDetail=false PgJDBC leaves out the
+   * statement and the server's detail and context (docs/operations.md), but PostgreSQL's own
+   * message for a value it cannot read (SQLSTATE class 22, data exception) quotes the value: those
+   * quotes are blanked.
+   */
+  static SQLException withoutValues(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null || !state.startsWith("22") || e.getMessage() == null) {
+      return e;
+    }
+    return new SQLException(QUOTED.matcher(e.getMessage()).replaceAll("\"…\""), state);
+  }
+
+  /**
+   * A failure that writing again can cure: the connection or the server went away (SQLSTATE class
+   * 08, 57P01–57P03) or the transaction lost a race (class 40: deadlock, serialization failure).
+   */
+  static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return ReconnectingConnectionProvider.isPassing(e) || (state != null && state.startsWith("40"));
+  }
+}
