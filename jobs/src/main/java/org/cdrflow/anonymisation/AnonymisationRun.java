@@ -264,12 +264,10 @@ public final class AnonymisationRun {
         ps.setString(2, runId);
         ps.setArray(3, statuses(c, LineFate.ANONYMISE));
         SplitAnonymiser.setTime(ps, 4, cutoff);
-        SplitAnonymiser.setTime(ps, 5, null);
-        SplitAnonymiser.setTime(ps, 6, cutoff);
-        ps.setArray(7, statuses(c, LineFate.ANONYMISE));
-        ps.setArray(8, statuses(c, LineFate.RETAIN_DISPUTED));
-        ps.setArray(9, statuses(c, LineFate.RETAIN_DISPUTED));
-        lines = row(ps, 5);
+        ps.setArray(5, statuses(c, LineFate.ANONYMISE));
+        ps.setArray(6, statuses(c, LineFate.RETAIN_DISPUTED));
+        ps.setArray(7, statuses(c, LineFate.RETAIN_DISPUTED));
+        lines = row(ps, 4);
       }
       long orphans =
           countOrUpdate(c, AnonymisationStatements.ANONYMISE_ORPHANED_SETTLEMENT, cutoff);
@@ -284,8 +282,7 @@ public final class AnonymisationRun {
       complete(
           c,
           runId,
-          new AnonymisationCounts(
-              lines[0], lines[1] + orphans, rejects, lines[2], lines[3], lines[4]));
+          new AnonymisationCounts(lines[0], orphans, rejects, lines[1], lines[2], lines[3]));
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();

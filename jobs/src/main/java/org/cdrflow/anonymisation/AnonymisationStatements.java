@@ -42,16 +42,17 @@ final class AnonymisationStatements {
           .collect(Collectors.joining(", "));
 
   /**
-   * The settlement rows of the lines just anonymised (CTE {@code lines}). A settlement row has the
-   * event start of its line, so it lies in the same range; saying so lets PostgreSQL read only the
-   * range's pending settlement rows (settlement_call_event_start_pending_idx) instead of the whole
-   * table once per split. Parameters: from, until.
+   * A pending settlement row whose invoice line is anonymised, found per settlement row by a probe
+   * of the line's key. Written as a correlated subquery, which PostgreSQL never turns into a join,
+   * on purpose: the statement is then a walk of the settlement rows with one index probe each,
+   * linear whatever the planner believes. As a join, statistics older than a bulk load (after a
+   * catch-up, or in the benchmark) made it choose nested loops that rescanned a split's whole range
+   * of settlement rows once per line (a split of 100,000 lines ran for minutes), or walked every
+   * invoice line to find a handful of settlement rows. (Lines join their invoice: that join is
+   * safe, the invoice side is never estimated small.)
    */
-  private static final String SETTLEMENT_OF_LINES =
-      "calls AS (UPDATE settlement_call s SET "
-          + CALL_CLEARING
-          + " FROM lines WHERE s.line_id = lines.line_id AND s.anonymised_at IS NULL"
-          + " AND s.event_start >= ? AND s.event_start < ? RETURNING 1)";
+  private static final String LINE_IS_ANONYMISED =
+      "(SELECT l.anonymised_at FROM invoice_line l WHERE l.line_id = s.line_id) IS NOT NULL";
 
   /** The age of a reject: its event time, else when it was first seen. */
   private static final String REJECT_AGE = "coalesce(event_time, first_seen)";
@@ -76,21 +77,28 @@ final class AnonymisationStatements {
           + " < ?) t WHERE (n - 1) % ? = 0 ORDER BY k";
 
   /**
-   * One split of invoice lines: anonymises the due lines of the range whose invoice is settled, and
-   * their settlement rows. Returns (lines, settlement rows). Parameters: run id, cutoff, from,
-   * until, settled statuses, from, until.
+   * One split of invoice lines: anonymises the due lines of the range whose invoice is settled.
+   * Returns the count. Parameters: run id, cutoff, from, until, settled statuses.
    */
   static final String ANONYMISE_LINES_IN_RANGE =
-      "WITH lines AS (UPDATE invoice_line l SET "
+      "UPDATE invoice_line l SET "
           + LINE_CLEARING
           + " FROM invoice i"
           + " WHERE l.anonymised_at IS NULL AND l.event_start < ?"
           + " AND l.event_start >= ? AND l.event_start < ?"
           + " AND i.account_id = l.account_id AND i.billing_period = l.billing_period"
-          + " AND i.status = ANY(?)"
-          + " RETURNING l.line_id), "
-          + SETTLEMENT_OF_LINES
-          + " SELECT (SELECT count(*) FROM lines), (SELECT count(*) FROM calls)";
+          + " AND i.status = ANY(?)";
+
+  /**
+   * The same split's settlement rows, in the same transaction, after its lines: every pending
+   * settlement row of the range whose line is anonymised (a settlement row has the event start of
+   * its line, so it lies in the same range). Returns the count. Parameters: from, until.
+   */
+  static final String ANONYMISE_SETTLEMENT_IN_RANGE =
+      "UPDATE settlement_call s SET "
+          + CALL_CLEARING
+          + " WHERE s.anonymised_at IS NULL AND s.event_start >= ? AND s.event_start < ? AND "
+          + LINE_IS_ANONYMISED;
 
   /** One split of rejects: purges payloads. Returns the count. Parameters: cutoff, from, until. */
   static final String PURGE_REJECTS_IN_RANGE =
@@ -118,9 +126,10 @@ final class AnonymisationStatements {
 
   /**
    * The closing pass of a run, over every due line: anonymises what the splits did not reach (lines
-   * written while the run went on) and counts what stays. Returns (lines, settlement rows, retained
-   * unpaid, retained disputed, retained without invoice). Parameters: cutoff, run id, settled
-   * statuses, cutoff, -infinity, cutoff, settled statuses, disputed statuses, disputed statuses.
+   * written while the run went on) and counts what stays; their settlement rows follow with {@link
+   * #ANONYMISE_ORPHANED_SETTLEMENT}. Returns (lines, retained unpaid, retained disputed, retained
+   * without invoice). Parameters: cutoff, run id, settled statuses, cutoff, settled statuses,
+   * disputed statuses, disputed statuses.
    */
   static final String CLOSE_LINES =
       "WITH "
@@ -129,9 +138,8 @@ final class AnonymisationStatements {
           + LINE_CLEARING
           + " FROM due d WHERE d.status = ANY(?) AND l.line_id = d.line_id"
           + " AND l.anonymised_at IS NULL AND l.event_start < ?"
-          + " RETURNING l.line_id), "
-          + SETTLEMENT_OF_LINES
-          + " SELECT (SELECT count(*) FROM lines), (SELECT count(*) FROM calls), "
+          + " RETURNING l.line_id)"
+          + " SELECT (SELECT count(*) FROM lines), "
           + RETAINED
           + " FROM due";
 
@@ -150,12 +158,12 @@ final class AnonymisationStatements {
           + " FROM due";
 
   private static final String ORPHANED_SETTLEMENT =
-      " s.anonymised_at IS NULL AND s.event_start < ? AND EXISTS (SELECT 1 FROM invoice_line l"
-          + " WHERE l.line_id = s.line_id AND l.anonymised_at IS NOT NULL)";
+      " s.anonymised_at IS NULL AND s.event_start < ? AND " + LINE_IS_ANONYMISED;
 
   /**
-   * Settlement rows written after their line was anonymised (the streaming job writes lines and
-   * settlement rows with separate sinks, so a late event processed during a run can land its
+   * Settlement rows of anonymised lines that are still pending: those of the lines the closing pass
+   * anonymised, and rows written after their line was anonymised (the streaming job writes lines
+   * and settlement rows with separate sinks, so a late event processed during a run can land its
    * settlement row just after the line was anonymised). Parameter: cutoff.
    */
   static final String ANONYMISE_ORPHANED_SETTLEMENT =

@@ -48,6 +48,8 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
   static void usePlansForEachRange(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("SET plan_cache_mode = force_custom_plan");
+      // A split's hash tables (its lines, the invoices) fit in memory instead of spilling to disk.
+      st.execute("SET work_mem = '64MB'");
     }
     c.commit();
   }
@@ -92,13 +94,13 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
         setTime(ps, 3, split.from());
         setTime(ps, 4, split.until());
         ps.setArray(5, c.createArrayOf("text", InvoiceStatus.withFate(LineFate.ANONYMISE)));
-        setTime(ps, 6, split.from());
-        setTime(ps, 7, split.until());
-        try (ResultSet r = ps.executeQuery()) {
-          r.next();
-          lines = r.getLong(1);
-          settlement = r.getLong(2);
-        }
+        lines = ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(AnonymisationStatements.ANONYMISE_SETTLEMENT_IN_RANGE)) {
+        setTime(ps, 1, split.from());
+        setTime(ps, 2, split.until());
+        settlement = ps.executeUpdate();
       }
     } else {
       try (PreparedStatement ps =
