@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
  * The SQL of the anonymisation job, built from {@link AnonymisedColumns} and, through the statuses
  * bound as parameters ({@link InvoiceStatus#withFate}), from {@link RetentionRule}. Every change is
  * a set-based UPDATE over one range of rows; a line and its settlement rows change in the same
- * statement, so no row is ever seen half-anonymised.
+ * transaction, so no row is ever seen half-anonymised.
  *
  * <p>Parameters are numbered in the order listed in each constant's comment.
  */

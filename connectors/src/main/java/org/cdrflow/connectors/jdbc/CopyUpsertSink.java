@@ -1,10 +1,15 @@
 package org.cdrflow.connectors.jdbc;
 
 import java.time.Duration;
+import java.util.Collection;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
 
 /**
@@ -21,7 +26,8 @@ import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
  * batch that fails because the database went away is rolled back and written again, whole, once a
  * connection is back (waiting up to a minute, as {@link ReconnectingConnectionProvider} does).
  */
-public final class CopyUpsertSink<T> implements Sink<T> {
+public final class CopyUpsertSink<T>
+    implements Sink<T>, SupportsCommitter<CopyUpsertSink.NothingToCommit> {
   private static final long serialVersionUID = 1L;
 
   private final UpsertTable table;
@@ -78,5 +84,52 @@ public final class CopyUpsertSink<T> implements Sink<T> {
         batchSize,
         batchIntervalMs,
         context.getProcessingTimeService());
+  }
+
+  /**
+   * Nothing is left to commit after a checkpoint: every batch commits its own transaction. The
+   * committer is there for the job's saved state only. Earlier builds wrote lines and settlement
+   * rows with flink-connector-jdbc's sink, whose committer operator (uid "Sink Committer: " and the
+   * sink's uid) is in every savepoint and checkpoint they took, with nothing in it; without an
+   * operator of that uid such a state would not restore, and an upgrade (or a replay into an old
+   * work directory) would fail (docs/decisions.md).
+   */
+  @Override
+  public Committer<NothingToCommit> createCommitter(CommitterInitContext context) {
+    return new Committer<>() {
+      @Override
+      public void commit(Collection<CommitRequest<NothingToCommit>> requests) {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public SimpleVersionedSerializer<NothingToCommit> getCommittableSerializer() {
+    return NothingToCommit.SERIALIZER;
+  }
+
+  /** The committable of a sink that commits nothing: never created. */
+  public static final class NothingToCommit {
+    private NothingToCommit() {}
+
+    static final SimpleVersionedSerializer<NothingToCommit> SERIALIZER =
+        new SimpleVersionedSerializer<>() {
+          @Override
+          public int getVersion() {
+            return 1;
+          }
+
+          @Override
+          public byte[] serialize(NothingToCommit nothing) {
+            return new byte[0];
+          }
+
+          @Override
+          public NothingToCommit deserialize(int version, byte[] serialized) {
+            return new NothingToCommit();
+          }
+        };
   }
 }

@@ -7,13 +7,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.connector.jdbc.datasource.connections.JdbcConnectionProvider;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Flink calls {@link #write}, {@link #flush} and the timer on the task's one thread, so nothing
  * here is synchronised.
  */
-final class CopyUpsertWriter<T> implements SinkWriter<T> {
+final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSink.NothingToCommit> {
   private static final Logger LOG = LoggerFactory.getLogger(CopyUpsertWriter.class);
 
   /** Tries of one batch before the job fails over (each waits for the database if it is gone). */
@@ -39,8 +40,6 @@ final class CopyUpsertWriter<T> implements SinkWriter<T> {
 
   /** Rows go to the driver in pieces of this size, not one message per row. */
   private static final int CHUNK_BYTES = 64 * 1024;
-
-  private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"");
 
   private final UpsertTable table;
   private final CopyRowEncoder<T> encoder;
@@ -109,6 +108,12 @@ final class CopyUpsertWriter<T> implements SinkWriter<T> {
   @Override
   public void flush(boolean endOfInput) throws IOException, InterruptedException {
     writeBatch();
+  }
+
+  /** Every batch committed its own transaction (see {@link CopyUpsertSink#createCommitter}). */
+  @Override
+  public Collection<CopyUpsertSink.NothingToCommit> prepareCommit() {
+    return List.of();
   }
 
   /** Rows waiting to be written. */
@@ -264,17 +269,24 @@ final class CopyUpsertWriter<T> implements SinkWriter<T> {
   }
 
   /**
-   * The failure as the job may report it. With logServerErrorDetail=false PgJDBC leaves out the
-   * statement and the server's detail and context (docs/operations.md), but PostgreSQL's own
-   * message for a value it cannot read (SQLSTATE class 22, data exception) quotes the value: those
-   * quotes are blanked.
+   * The failure as the job may report it: a new exception with the SQLSTATE and a message, without
+   * PgJDBC's exception as its cause. With logServerErrorDetail=false PgJDBC leaves the statement,
+   * the server's detail and its context out of the message (docs/operations.md), but keeps them in
+   * the exception's server message, and Flink serialises a failure's causes into the job's
+   * exception history. PostgreSQL's own message for a value it cannot read (SQLSTATE class 22, data
+   * exception) quotes the value ("invalid input syntax for type date: …"): only its part before the
+   * first colon is kept.
    */
   static SQLException withoutValues(SQLException e) {
     String state = e.getSQLState();
-    if (state == null || !state.startsWith("22") || e.getMessage() == null) {
-      return e;
+    String message = e.getMessage() == null ? "database error" : e.getMessage();
+    if (state != null && state.startsWith("22")) {
+      // PgJDBC writes "ERROR: <PostgreSQL's message>".
+      String text = message.startsWith("ERROR: ") ? message.substring("ERROR: ".length()) : message;
+      int colon = text.indexOf(':');
+      message = (colon > 0 ? text.substring(0, colon) : "data exception") + " (value left out)";
     }
-    return new SQLException(QUOTED.matcher(e.getMessage()).replaceAll("\"…\""), state);
+    return new SQLException(message, state);
   }
 
   /**

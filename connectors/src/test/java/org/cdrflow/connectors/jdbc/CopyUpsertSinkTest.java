@@ -363,9 +363,10 @@ class CopyUpsertSinkTest {
             1,
             List.of(),
             "settlement_call.anonymised_at is null");
-    // Misuse on purpose: a date column given a text with a number in it.
+    // Misuse on purpose: a date column given a text with a number in it, and a quote before the
+    // number (so that blanking quoted parts would not be enough).
     CopyRowEncoder<String> encoder =
-        (n, row) -> row.uuid(UUID.randomUUID().toString()).isoDate("day of " + n).text(n);
+        (n, row) -> row.uuid(UUID.randomUUID().toString()).isoDate("day \" of " + n).text(n);
     try (CopyUpsertWriter<String> writer =
         new CopyUpsertWriter<>(
             settlement,
@@ -381,6 +382,11 @@ class CopyUpsertSinkTest {
       assertFalse(messages.contains(NUMBER.substring(3)), messages);
       assertTrue(messages.contains("22007"), "invalid datetime format: " + messages);
       assertTrue(messages.contains("invalid input syntax for type date"), messages);
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        assertFalse(
+            t.getClass().getName().startsWith("org.postgresql"),
+            "PgJDBC's exception keeps the server's detail; it must not travel with the failure");
+      }
     }
   }
 
