@@ -29,6 +29,10 @@ public final class CdrflowConfig implements Serializable {
   public static final String JDBC_URL = "jdbc.url";
   public static final String JDBC_USER = "jdbc.user";
   public static final String JDBC_PASSWORD = "jdbc.password";
+
+  /** The environment variable that holds the database password when the configuration does not. */
+  public static final String JDBC_PASSWORD_VARIABLE = "CDRFLOW_JDBC_PASSWORD";
+
   public static final String WATERMARK_OUT_OF_ORDERNESS = "watermark.out-of-orderness";
   public static final String WATERMARK_IDLENESS = "watermark.idleness";
   public static final String PARTIAL_TIMEOUT = "partial.timeout";
@@ -103,7 +107,7 @@ public final class CdrflowConfig implements Serializable {
     String v = values.get(key);
     if (v == null || v.isEmpty()) {
       if (JDBC_PASSWORD.equals(key)) {
-        String env = System.getenv("CDRFLOW_JDBC_PASSWORD");
+        String env = System.getenv(JDBC_PASSWORD_VARIABLE);
         if (env != null) {
           return env;
         }
@@ -150,7 +154,18 @@ public final class CdrflowConfig implements Serializable {
     return get(JDBC_URL) != null;
   }
 
+  /**
+   * Where and as whom to connect. A password given in the configuration travels with the settings;
+   * one given in the environment ({@value #JDBC_PASSWORD_VARIABLE}) is read from the environment of
+   * whichever process connects, so that it is never part of a job graph that Flink ships to its
+   * TaskManagers and keeps in its HA storage (docs/decisions.md, known limitation 1).
+   */
   public JdbcSettings jdbc() {
+    String inConfig = values.get(JDBC_PASSWORD);
+    if ((inConfig == null || inConfig.isEmpty()) && System.getenv(JDBC_PASSWORD_VARIABLE) != null) {
+      return JdbcSettings.passwordFromEnvironment(
+          require(JDBC_URL), get(JDBC_USER), JDBC_PASSWORD_VARIABLE);
+    }
     return new JdbcSettings(require(JDBC_URL), get(JDBC_USER), get(JDBC_PASSWORD));
   }
 
@@ -189,8 +204,31 @@ public final class CdrflowConfig implements Serializable {
     return sb.toString();
   }
 
-  /** Where and as whom to connect to PostgreSQL. */
-  public record JdbcSettings(String url, String user, String password) implements Serializable {
+  /**
+   * Where and as whom to connect to PostgreSQL. The password is either the value itself ({@code
+   * password}) or the name of an environment variable read when a connection is made ({@code
+   * passwordVariable}); {@link #password()} gives the value either way.
+   */
+  public record JdbcSettings(String url, String user, String password, String passwordVariable)
+      implements Serializable {
+    public JdbcSettings(String url, String user, String password) {
+      this(url, user, password, null);
+    }
+
+    /** Settings whose password is read from {@code variable} in the connecting process. */
+    public static JdbcSettings passwordFromEnvironment(String url, String user, String variable) {
+      return new JdbcSettings(url, user, null, variable);
+    }
+
+    /** The password: the value given, else the environment variable's value here, else null. */
+    @Override
+    public String password() {
+      if (password != null || passwordVariable == null) {
+        return password;
+      }
+      return System.getenv(passwordVariable);
+    }
+
     /**
      * A connection whose errors never quote statement values: by default the PostgreSQL driver puts
      * a failed statement with every bound value (subscriber numbers) into its exception, which
@@ -201,8 +239,9 @@ public final class CdrflowConfig implements Serializable {
       if (user != null) {
         p.setProperty("user", user);
       }
-      if (password != null) {
-        p.setProperty("password", password);
+      String secret = password();
+      if (secret != null) {
+        p.setProperty("password", secret);
       }
       p.setProperty("logServerErrorDetail", "false");
       return java.sql.DriverManager.getConnection(url, p);

@@ -8,7 +8,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
 
@@ -32,7 +31,7 @@ public final class CopyUpsertSink<T>
 
   private final UpsertTable table;
   private final CopyRowEncoder<T> encoder;
-  private final JdbcConnectionOptions connection;
+  private final JdbcSettings connection;
   private final int batchSize;
   private final long batchIntervalMs;
   private final Duration patience;
@@ -40,7 +39,7 @@ public final class CopyUpsertSink<T>
   CopyUpsertSink(
       UpsertTable table,
       CopyRowEncoder<T> encoder,
-      JdbcConnectionOptions connection,
+      JdbcSettings connection,
       int batchSize,
       long batchIntervalMs,
       Duration patience) {
@@ -66,12 +65,7 @@ public final class CopyUpsertSink<T>
       int batchSize,
       long batchIntervalMs) {
     return new CopyUpsertSink<>(
-        table,
-        encoder,
-        UpsertSink.connectionOptions(jdbc),
-        batchSize,
-        batchIntervalMs,
-        ReconnectingConnectionProvider.PATIENCE);
+        table, encoder, jdbc, batchSize, batchIntervalMs, ReconnectingConnectionProvider.PATIENCE);
   }
 
   @Override

@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.datasource.connections.JdbcConnectionProvider;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
+import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,31 +37,45 @@ final class ReconnectingConnectionProvider implements JdbcConnectionProvider {
    */
   static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  private final SimpleJdbcConnectionProvider connection;
-  private final Duration patience;
+  /**
+   * What to connect to. The driver's options, password included, are made from it only where the
+   * connection is opened (a TaskManager), so a password read from the environment there is never
+   * part of the job graph (docs/decisions.md, known limitation 1).
+   */
+  private final JdbcSettings settings;
 
-  ReconnectingConnectionProvider(JdbcConnectionOptions options) {
-    this(options, PATIENCE);
+  private final Duration patience;
+  private transient SimpleJdbcConnectionProvider connection;
+
+  ReconnectingConnectionProvider(JdbcSettings settings) {
+    this(settings, PATIENCE);
   }
 
-  ReconnectingConnectionProvider(JdbcConnectionOptions options, Duration patience) {
-    this.connection = new SimpleJdbcConnectionProvider(options);
+  ReconnectingConnectionProvider(JdbcSettings settings, Duration patience) {
+    this.settings = settings;
     this.patience = patience;
+  }
+
+  private SimpleJdbcConnectionProvider connection() {
+    if (connection == null) {
+      connection = new SimpleJdbcConnectionProvider(UpsertSink.connectionOptions(settings));
+    }
+    return connection;
   }
 
   @Override
   public Connection getConnection() {
-    return connection.getConnection();
+    return connection().getConnection();
   }
 
   @Override
   public Properties getProperties() {
-    return connection.getProperties();
+    return connection().getProperties();
   }
 
   @Override
   public boolean isConnectionValid() throws SQLException {
-    return connection.isConnectionValid();
+    return connection().isConnectionValid();
   }
 
   @Override
@@ -70,7 +84,7 @@ final class ReconnectingConnectionProvider implements JdbcConnectionProvider {
     long backoff = FIRST_BACKOFF_MS;
     for (int attempt = 1; ; attempt++) {
       try {
-        return connection.getOrEstablishConnection();
+        return connection().getOrEstablishConnection();
       } catch (SQLException e) {
         if (!isPassing(e) || System.nanoTime() + backoff * 1_000_000 > deadline) {
           throw e;
@@ -89,18 +103,22 @@ final class ReconnectingConnectionProvider implements JdbcConnectionProvider {
 
   @Override
   public void closeConnection() {
-    connection.closeConnection();
+    if (connection != null) {
+      connection.closeConnection();
+    }
   }
 
   @Override
   public Connection reestablishConnection() throws SQLException, ClassNotFoundException {
-    connection.closeConnection();
+    closeConnection();
     return getOrEstablishConnection();
   }
 
   @Override
   public void close() throws Exception {
-    connection.close();
+    if (connection != null) {
+      connection.close();
+    }
   }
 
   /**

@@ -37,7 +37,7 @@ public final class UpsertSink {
                 .withMaxRetries(5)
                 .build())
         // Waits out a database restart rather than failing the job (docs/reliability.md).
-        .buildAtLeastOnce(new ReconnectingConnectionProvider(connectionOptions(jdbc)));
+        .buildAtLeastOnce(new ReconnectingConnectionProvider(jdbc));
   }
 
   /**

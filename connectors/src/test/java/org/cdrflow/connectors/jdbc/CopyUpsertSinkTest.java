@@ -418,8 +418,8 @@ class CopyUpsertSinkTest {
         timers);
   }
 
-  private static org.apache.flink.connector.jdbc.JdbcConnectionOptions options() {
-    return UpsertSink.connectionOptions(new JdbcSettings(url, "postgres", "postgres"));
+  private static JdbcSettings options() {
+    return new JdbcSettings(url, "postgres", "postgres");
   }
 
   private static void write(CopyUpsertWriter<Line> writer, Line l) {

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
 import org.cdrflow.connectors.local.FreePorts;
 import org.junit.jupiter.api.Test;
@@ -81,10 +80,9 @@ class ReconnectingConnectionProviderTest {
     }
   }
 
-  private JdbcConnectionOptions options(int port, String database) {
-    return UpsertSink.connectionOptions(
-        new JdbcSettings(
-            "jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", "postgres"));
+  private JdbcSettings options(int port, String database) {
+    return new JdbcSettings(
+        "jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", "postgres");
   }
 
   /** Starts PostgreSQL on {@code port} a second from now, on the same data every time. */
