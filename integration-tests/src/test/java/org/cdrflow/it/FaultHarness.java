@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +37,6 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -49,6 +47,7 @@ import org.cdrflow.connectors.db.DatabaseSchema;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
 import org.cdrflow.connectors.export.TableExport;
 import org.cdrflow.connectors.kafka.FeedProducer;
+import org.cdrflow.connectors.kafka.TopicToEnd;
 import org.cdrflow.connectors.local.EmbeddedStack;
 import org.cdrflow.jobs.LocalStreamingRun;
 
@@ -559,27 +558,13 @@ final class FaultHarness {
     List<String> ids = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (!atEnd(consumer, end)) {
-        check(System.nanoTime() < deadline, "could not read " + topic + " to its end");
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          ids.add(new String(r.key(), StandardCharsets.UTF_8));
-        }
-      }
+      TopicToEnd.read(
+          consumer,
+          TopicToEnd.partitionsOf(consumer, topic),
+          Duration.ofMinutes(1),
+          r -> ids.add(new String(r.key(), StandardCharsets.UTF_8)));
     }
     return ids;
-  }
-
-  private static boolean atEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-    Collection<TopicPartition> partitions = end.keySet();
-    return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
   }
 
   private static void check(boolean condition, String message) {

@@ -15,12 +15,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
+import org.cdrflow.connectors.kafka.TopicToEnd;
 import org.cdrflow.mediation.CdrMediation;
 import org.cdrflow.schema.RawCdr;
 import org.cdrflow.schema.codec.RawCdrDecoder;
@@ -121,34 +120,29 @@ final class AppendToLineLatency {
     RawCdrDecoder decoder = new RawCdrDecoder();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          RawCdr cdr;
-          try {
-            cdr = decoder.decode(r.value());
-          } catch (UndecodableRecordException | RuntimeException e) {
-            continue;
-          }
-          if (cdr.getRecordType() == null) {
-            continue;
-          }
-          String lineId =
-              CdrMediation.lineIdOf(
-                  cdr.getNetworkElement(), cdr.getCallReference(), cdr.getRecordType());
-          if (cdr.getSequenceNumber() == 0) {
-            complete.merge(lineId, r.timestamp(), Math::min);
-          } else {
-            partialFirst.merge(lineId + "#" + cdr.getSequenceNumber(), r.timestamp(), Math::min);
-          }
-        }
-      }
+      TopicToEnd.read(
+          consumer,
+          TopicToEnd.partitionsOf(consumer, topic),
+          Duration.ofMinutes(10),
+          r -> {
+            RawCdr cdr;
+            try {
+              cdr = decoder.decode(r.value());
+            } catch (UndecodableRecordException | RuntimeException e) {
+              return;
+            }
+            if (cdr.getRecordType() == null) {
+              return;
+            }
+            String lineId =
+                CdrMediation.lineIdOf(
+                    cdr.getNetworkElement(), cdr.getCallReference(), cdr.getRecordType());
+            if (cdr.getSequenceNumber() == 0) {
+              complete.merge(lineId, r.timestamp(), Math::min);
+            } else {
+              partialFirst.merge(lineId + "#" + cdr.getSequenceNumber(), r.timestamp(), Math::min);
+            }
+          });
     }
     partialFirst.forEach(
         (k, ts) -> complete.merge(k.substring(0, k.lastIndexOf('#')), ts, Math::max));

@@ -3,17 +3,15 @@ package org.cdrflow.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.cdrflow.connectors.kafka.TopicToEnd;
 import org.cdrflow.schema.RawCdr;
 import org.cdrflow.schema.codec.RawCdrDecoder;
 import org.cdrflow.schema.codec.UndecodableRecordException;
@@ -64,27 +62,23 @@ final class ConsumeCeiling {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     RawCdrDecoder decoder = new RawCdrDecoder();
-    RawCdr reuse = null;
-    long records = 0;
-    long undecodable = 0;
+    RawCdr[] reuse = {null};
+    long[] counts = new long[2];
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      Map<TopicPartition, Long> endOffsets = consumer.endOffsets(List.of(tp));
-      long end = endOffsets.get(tp);
-      while (consumer.position(tp) < end) {
-        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-          records++;
-          try {
-            reuse = decoder.decode(r.value(), reuse);
-          } catch (UndecodableRecordException | RuntimeException e) {
-            undecodable++;
-          }
-        }
-      }
+      TopicToEnd.read(
+          consumer,
+          List.of(tp),
+          Duration.ofMinutes(10),
+          r -> {
+            counts[0]++;
+            try {
+              reuse[0] = decoder.decode(r.value(), reuse[0]);
+            } catch (UndecodableRecordException | RuntimeException e) {
+              counts[1]++;
+            }
+          });
     }
-    return new long[] {records, undecodable};
+    return counts;
   }
 }
