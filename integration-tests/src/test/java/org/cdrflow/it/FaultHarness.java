@@ -230,11 +230,7 @@ final class FaultHarness {
         };
     return CompletableFuture.supplyAsync(
         () -> {
-          try (FeedProducer producer =
-              new FeedProducer(
-                  config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-                  config.get(CdrflowConfig.TOPIC_RAW),
-                  config.kafkaClientProperties())) {
+          try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
             // The producer retries through a broker restart (delivery timeout two minutes).
             return producer.send(feed, holdBack, feedRate());
           } catch (IOException e) {

@@ -284,11 +284,7 @@ class StandaloneClusterIT {
   }
 
   private static long feed(CdrflowConfig config, Path file) throws IOException {
-    try (FeedProducer producer =
-        new FeedProducer(
-            config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-            config.get(CdrflowConfig.TOPIC_RAW),
-            config.kafkaClientProperties())) {
+    try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
       return producer.send(file, null);
     }
   }

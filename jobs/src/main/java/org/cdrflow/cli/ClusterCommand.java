@@ -238,11 +238,7 @@ public class ClusterCommand implements Callable<Integer> {
   }
 
   private static long feed(CdrflowConfig config, Path file) throws IOException {
-    try (FeedProducer producer =
-        new FeedProducer(
-            config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-            config.get(CdrflowConfig.TOPIC_RAW),
-            config.kafkaClientProperties())) {
+    try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
       return producer.send(file, null);
     }
   }

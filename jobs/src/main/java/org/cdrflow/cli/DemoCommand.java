@@ -105,11 +105,7 @@ public class DemoCommand implements Callable<Integer> {
       out.println("== Starting the streaming job on a local Flink MiniCluster");
       LocalStreamingRun job = new LocalStreamingRun(config, workDir.resolve("stack/job-state"));
       job.start();
-      try (FeedProducer producer =
-          new FeedProducer(
-              config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-              config.get(CdrflowConfig.TOPIC_RAW),
-              config.kafkaClientProperties())) {
+      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
         producer.send(feed, n -> progress(n, records), rate);
       }
       out.println();

@@ -69,11 +69,7 @@ public class ReplayCommand implements Callable<Integer> {
       System.out.println("Loading reference data from " + reference);
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
       long sent;
-      try (FeedProducer producer =
-          new FeedProducer(
-              config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-              config.get(CdrflowConfig.TOPIC_RAW),
-              config.kafkaClientProperties())) {
+      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
         sent = producer.send(input, null);
       }
       System.out.println("Fed " + sent + " records from " + input);

@@ -57,11 +57,7 @@ public class ReprocessCommand implements Callable<Integer> {
         return 0;
       }
       AtomicReference<Exception> failure = new AtomicReference<>();
-      try (FeedProducer producer =
-          new FeedProducer(
-              config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-              config.get(CdrflowConfig.TOPIC_RAW),
-              config.kafkaClientProperties())) {
+      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
         for (Reject r : rejects) {
           producer.send(
               keyOf(r.payload()),

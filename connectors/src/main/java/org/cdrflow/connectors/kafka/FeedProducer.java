@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.schema.codec.CdrFeedReader;
 import org.cdrflow.schema.codec.FeedRecord;
 
@@ -33,6 +34,14 @@ public final class FeedProducer implements AutoCloseable {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = topic;
+  }
+
+  /** A producer to the configuration's raw topic, with its broker and client settings. */
+  public static FeedProducer toRawTopic(CdrflowConfig config) {
+    return new FeedProducer(
+        config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
+        config.get(CdrflowConfig.TOPIC_RAW),
+        config.kafkaClientProperties());
   }
 
   /** Sends every record of {@code file}; returns how many. {@code progress} sees the count. */
