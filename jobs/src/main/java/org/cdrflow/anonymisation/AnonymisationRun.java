@@ -145,15 +145,19 @@ public final class AnonymisationRun {
           finishDry(c, runId, cutoff);
         } else {
           long t0 = System.nanoTime();
+          addHalfMonths(c, asOf);
           List<Split> plan = plan(c, cutoff);
           splits = plan.size();
           if (!plan.isEmpty()) {
+            long halves = plan.stream().filter(p -> p.table() == Split.Table.HALF_MONTH).count();
             progress.accept(
                 "Planned "
                     + splits
-                    + " splits of at most "
+                    + " splits ("
+                    + halves
+                    + " half months written anew, the others of at most "
                     + options.batchRows()
-                    + " pending rows in "
+                    + " pending rows) in "
                     + millisSince(t0)
                     + " ms; one transaction each");
             long t1 = System.nanoTime();
@@ -196,20 +200,91 @@ public final class AnonymisationRun {
     }
   }
 
-  /** The splits of both tables, each holding at most a batch of pending rows. */
+  /**
+   * The work of a run: the half months written anew (first, as they are the largest pieces), then
+   * splits of lines outside them and of rejects, each holding at most a batch of pending rows.
+   */
   List<Split> plan(Connection c, Instant cutoff) throws SQLException {
+    List<HalfMonth> halves = halfMonthsToRewrite(c, cutoff);
     List<Split> plan = new ArrayList<>();
+    for (HalfMonth h : halves) {
+      plan.add(Split.of(plan.size(), h));
+    }
+    // Boundaries only between the half months (whose lines need none), joined into one plan.
+    List<Instant> lineBoundaries = new ArrayList<>();
+    Instant from = null;
+    for (HalfMonth h : halves) {
+      lineBoundaries.addAll(lineBoundaries(c, from, h.from()));
+      from = h.until();
+    }
+    lineBoundaries.addAll(lineBoundaries(c, from, cutoff));
     plan.addAll(
-        Split.between(
-            Split.Table.INVOICE_LINE,
-            boundaries(c, AnonymisationStatements.LINE_BOUNDARIES, cutoff),
-            cutoff));
+        Split.outside(Split.between(Split.Table.INVOICE_LINE, lineBoundaries, cutoff), halves));
     plan.addAll(
         Split.between(
             Split.Table.REJECTED_CDR,
             boundaries(c, AnonymisationStatements.REJECT_BOUNDARIES, cutoff),
             cutoff));
     return plan;
+  }
+
+  /**
+   * The half months before the cutoff worth writing anew: at least a third of their lines pending
+   * (docs/anonymisation.md, "Half-month partitions"). Writing a row costs about a third of updating
+   * it, so below that share updating the pending lines one by one is cheaper. A partition never
+   * counted by PostgreSQL (freshly filled) is written anew if anything in it is pending.
+   */
+  private List<HalfMonth> halfMonthsToRewrite(Connection c, Instant cutoff) throws SQLException {
+    List<HalfMonth> candidates = new ArrayList<>();
+    List<Long> rows = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.HALF_MONTHS)) {
+      ps.setObject(1, LocalDate.ofInstant(cutoff, AnonymisationCutoff.OSLO));
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          HalfMonth h = new HalfMonth(r.getObject(1, LocalDate.class));
+          if (h.endsBy(cutoff)) {
+            candidates.add(h);
+            rows.add((long) r.getFloat(2));
+          }
+        }
+      }
+    }
+    List<HalfMonth> chosen = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.PENDING_IN_HALF_MONTH)) {
+      for (int i = 0; i < candidates.size(); i++) {
+        HalfMonth h = candidates.get(i);
+        long needed = Math.max(1, rows.get(i) / 3);
+        ps.setObject(1, h.firstDay());
+        ps.setObject(2, h.end());
+        ps.setLong(3, needed);
+        try (ResultSet r = ps.executeQuery()) {
+          r.next();
+          if (r.getLong(1) >= needed) {
+            chosen.add(h);
+          }
+        }
+      }
+    }
+    return chosen;
+  }
+
+  private List<Instant> lineBoundaries(Connection c, Instant from, Instant until)
+      throws SQLException {
+    List<Instant> out = new ArrayList<>();
+    if (from != null && !from.isBefore(until)) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.LINE_BOUNDARIES)) {
+      SplitAnonymiser.setTime(ps, 1, from);
+      SplitAnonymiser.setTime(ps, 2, until);
+      ps.setInt(3, options.batchRows());
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getObject(1, OffsetDateTime.class).toInstant());
+        }
+      }
+    }
+    return out;
   }
 
   private List<Instant> boundaries(Connection c, String sql, Instant cutoff) throws SQLException {
@@ -251,6 +326,18 @@ public final class AnonymisationRun {
       env.execute("cdrflow-anonymisation as of " + asOf);
     } catch (Exception e) {
       throw new IllegalStateException("the anonymisation job failed: " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Partitions for the data to come, from the month before the as-of date to three months after it:
+   * a run each month keeps them ahead of the streaming job (docs/operations.md, "Partitions").
+   */
+  private static void addHalfMonths(Connection c, LocalDate asOf) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.ADD_HALF_MONTHS)) {
+      ps.setObject(1, asOf.minusMonths(1));
+      ps.setObject(2, asOf.plusMonths(3));
+      ps.executeQuery().close();
     }
   }
 

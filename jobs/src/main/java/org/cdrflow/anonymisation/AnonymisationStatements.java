@@ -52,19 +52,21 @@ final class AnonymisationStatements {
    * safe, the invoice side is never estimated small.)
    */
   private static final String LINE_IS_ANONYMISED =
-      "(SELECT l.anonymised_at FROM invoice_line l WHERE l.line_id = s.line_id) IS NOT NULL";
+      "(SELECT l.anonymised_at FROM invoice_line l"
+          + " WHERE l.line_id = s.line_id AND l.event_date = s.event_date) IS NOT NULL";
 
   /** The age of a reject: its event time, else when it was first seen. */
   private static final String REJECT_AGE = "coalesce(event_time, first_seen)";
 
   /**
-   * Plan: the event start of every n-th pending invoice line, oldest first. Parameters: cutoff, n.
-   * An index-only walk of invoice_line_event_start_pending_idx.
+   * Plan: the event start of every n-th pending invoice line in [from, until), oldest first.
+   * Parameters: from, until, n. An index-only walk of invoice_line_event_start_pending_idx over the
+   * range.
    */
   static final String LINE_BOUNDARIES =
       "SELECT k FROM (SELECT event_start AS k, row_number() OVER (ORDER BY event_start) AS n"
-          + " FROM invoice_line WHERE anonymised_at IS NULL AND event_start < ?) t"
-          + " WHERE (n - 1) % ? = 0 ORDER BY k";
+          + " FROM invoice_line WHERE anonymised_at IS NULL AND event_start >= ?"
+          + " AND event_start < ?) t WHERE (n - 1) % ? = 0 ORDER BY k";
 
   /** Plan: the age of every n-th reject still holding a payload. Parameters: cutoff, n. */
   static final String REJECT_BOUNDARIES =
@@ -78,7 +80,11 @@ final class AnonymisationStatements {
 
   /**
    * One split of invoice lines: anonymises the due lines of the range whose invoice is settled.
-   * Returns the count. Parameters: run id, cutoff, from, until, settled statuses.
+   * Returns the count. Parameters: run id, cutoff, from, until, first day, last day, settled
+   * statuses. The days (event_date, the local dates of from and of the last instant before until)
+   * say the same as the range and let PostgreSQL leave out the partitions of other days, so that a
+   * split never waits on a half month that another subtask writes anew ({@link
+   * #ANONYMISE_HALF_MONTH}).
    */
   static final String ANONYMISE_LINES_IN_RANGE =
       "UPDATE invoice_line l SET "
@@ -86,19 +92,58 @@ final class AnonymisationStatements {
           + " FROM invoice i"
           + " WHERE l.anonymised_at IS NULL AND l.event_start < ?"
           + " AND l.event_start >= ? AND l.event_start < ?"
+          + " AND l.event_date >= ? AND l.event_date <= ?"
           + " AND i.account_id = l.account_id AND i.billing_period = l.billing_period"
           + " AND i.status = ANY(?)";
 
   /**
    * The same split's settlement rows, in the same transaction, after its lines: every pending
-   * settlement row of the range whose line is anonymised (a settlement row has the event start of
-   * its line, so it lies in the same range). Returns the count. Parameters: from, until.
+   * settlement row of the range whose line is anonymised (a settlement row has the event start and
+   * date of its line, so it lies in the same range and partition). Returns the count. Parameters:
+   * from, until, first day, last day.
    */
   static final String ANONYMISE_SETTLEMENT_IN_RANGE =
       "UPDATE settlement_call s SET "
           + CALL_CLEARING
-          + " WHERE s.anonymised_at IS NULL AND s.event_start >= ? AND s.event_start < ? AND "
+          + " WHERE s.anonymised_at IS NULL AND s.event_start >= ? AND s.event_start < ?"
+          + " AND s.event_date >= ? AND s.event_date <= ? AND "
           + LINE_IS_ANONYMISED;
+
+  /**
+   * Plan: the half-month partitions of both tables (docs/anonymisation.md, "Half-month
+   * partitions"), by first day, with the rows PostgreSQL estimates the line partition holds (-1:
+   * never counted). Parameter: the cutoff's date (only half months ending by it).
+   */
+  static final String HALF_MONTHS =
+      "SELECT to_date(substr(c.relname, 14), 'YYYY_MM_DD') AS first_day, c.reltuples"
+          + " FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid"
+          + " WHERE h.inhparent = 'invoice_line'::regclass"
+          + " AND c.relname ~ '^invoice_line_[0-9]{4}_[0-9]{2}_[0-9]{2}$'"
+          + " AND to_regclass('settlement_call_' || substr(c.relname, 14)) IS NOT NULL"
+          + " AND cdrflow_half_month_end(to_date(substr(c.relname, 14), 'YYYY_MM_DD')) <= ?"
+          + " ORDER BY 1";
+
+  /**
+   * Plan: the pending lines of one half month, counted up to a limit. Parameters: first day, end
+   * (exclusive), limit.
+   */
+  static final String PENDING_IN_HALF_MONTH =
+      "SELECT count(*) FROM (SELECT 1 FROM invoice_line WHERE anonymised_at IS NULL"
+          + " AND event_date >= ? AND event_date < ? LIMIT ?) t";
+
+  /**
+   * One half month of both tables written anew in anonymised form, in the caller's transaction (the
+   * function of migration V7). Returns (lines, settlement rows) anonymised. Parameters: first day,
+   * run id, cutoff, settled statuses.
+   */
+  static final String ANONYMISE_HALF_MONTH =
+      "SELECT lines, settlement FROM cdrflow_anonymise_half_month(?, ?::uuid, ?, ?)";
+
+  /**
+   * Keeps half-month partitions ahead of the data: a run adds those of the month before its as-of
+   * date to three months after it. Parameters: first day, last day.
+   */
+  static final String ADD_HALF_MONTHS = "SELECT cdrflow_add_half_month_partitions(?, ?)";
 
   /** One split of rejects: purges payloads. Returns the count. Parameters: cutoff, from, until. */
   static final String PURGE_REJECTS_IN_RANGE =
@@ -113,7 +158,7 @@ final class AnonymisationStatements {
           + " < ? RETURNING 1) SELECT count(*) FROM purged";
 
   private static final String DUE_LINES =
-      "due AS MATERIALIZED (SELECT l.line_id, i.status FROM invoice_line l"
+      "due AS MATERIALIZED (SELECT l.line_id, l.event_date, i.status FROM invoice_line l"
           + " LEFT JOIN invoice i"
           + " ON i.account_id = l.account_id AND i.billing_period = l.billing_period"
           + " WHERE l.anonymised_at IS NULL AND l.event_start < ?)";
@@ -137,6 +182,7 @@ final class AnonymisationStatements {
           + ", lines AS (UPDATE invoice_line l SET "
           + LINE_CLEARING
           + " FROM due d WHERE d.status = ANY(?) AND l.line_id = d.line_id"
+          + " AND l.event_date = d.event_date"
           + " AND l.anonymised_at IS NULL AND l.event_start < ?"
           + " RETURNING l.line_id)"
           + " SELECT (SELECT count(*) FROM lines), "
@@ -152,7 +198,8 @@ final class AnonymisationStatements {
       "WITH "
           + DUE_LINES
           + " SELECT count(*) FILTER (WHERE status = ANY(?)),"
-          + " (SELECT count(*) FROM settlement_call s JOIN due d ON s.line_id = d.line_id"
+          + " (SELECT count(*) FROM settlement_call s JOIN due d"
+          + " ON s.line_id = d.line_id AND s.event_date = d.event_date"
           + " WHERE d.status = ANY(?) AND s.anonymised_at IS NULL), "
           + RETAINED
           + " FROM due";

@@ -86,20 +86,37 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
     long lines = 0;
     long settlement = 0;
     long rejects = 0;
-    if (split.table() == Split.Table.INVOICE_LINE) {
+    if (split.table() == Split.Table.HALF_MONTH) {
+      try (PreparedStatement ps =
+          c.prepareStatement(AnonymisationStatements.ANONYMISE_HALF_MONTH)) {
+        ps.setObject(1, split.halfMonth().firstDay());
+        ps.setString(2, work.runId());
+        setTime(ps, 3, work.cutoff());
+        ps.setArray(4, c.createArrayOf("text", InvoiceStatus.withFate(LineFate.ANONYMISE)));
+        try (ResultSet r = ps.executeQuery()) {
+          r.next();
+          lines = r.getLong(1);
+          settlement = r.getLong(2);
+        }
+      }
+    } else if (split.table() == Split.Table.INVOICE_LINE) {
       try (PreparedStatement ps =
           c.prepareStatement(AnonymisationStatements.ANONYMISE_LINES_IN_RANGE)) {
         ps.setString(1, work.runId());
         setTime(ps, 2, work.cutoff());
         setTime(ps, 3, split.from());
         setTime(ps, 4, split.until());
-        ps.setArray(5, c.createArrayOf("text", InvoiceStatus.withFate(LineFate.ANONYMISE)));
+        ps.setObject(5, split.firstDay());
+        ps.setObject(6, split.lastDay());
+        ps.setArray(7, c.createArrayOf("text", InvoiceStatus.withFate(LineFate.ANONYMISE)));
         lines = ps.executeUpdate();
       }
       try (PreparedStatement ps =
           c.prepareStatement(AnonymisationStatements.ANONYMISE_SETTLEMENT_IN_RANGE)) {
         setTime(ps, 1, split.from());
         setTime(ps, 2, split.until());
+        ps.setObject(3, split.firstDay());
+        ps.setObject(4, split.lastDay());
         settlement = ps.executeUpdate();
       }
     } else {

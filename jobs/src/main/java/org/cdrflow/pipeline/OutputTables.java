@@ -21,13 +21,16 @@ public final class OutputTables {
   /**
    * Table {@code invoice_line} as the streaming job writes it (CopyUpsertSink: COPY into a staging
    * table, then one upsert per batch; docs/architecture.md, "Exactly-once effect"). A line written
-   * again takes the new values and {@code updated_at}, unless it was anonymised.
+   * again takes the new values and {@code updated_at}, unless it was anonymised. The key is
+   * (line_id, event_date): the table is partitioned by event_date (docs/anonymisation.md,
+   * "Half-month partitions"), and a line's event_date comes from the same record as its line_id.
    */
   public static final UpsertTable INVOICE_LINE_TABLE =
       new UpsertTable(
           "invoice_line",
           List.of(
               "line_id",
+              "event_date",
               "network_element",
               "call_reference",
               "account_id",
@@ -37,7 +40,6 @@ public final class OutputTables {
               "billing_period",
               "usage_period",
               "event_start",
-              "event_date",
               "service",
               "direction",
               "counterpart_number",
@@ -53,7 +55,7 @@ public final class OutputTables {
               "amount",
               "currency",
               "flags"),
-          1,
+          2,
           List.of("updated_at = now()"),
           "invoice_line.anonymised_at is null");
 
@@ -63,6 +65,7 @@ public final class OutputTables {
   public static final CopyRowEncoder<InvoiceLine> INVOICE_LINE_ROW =
       (l, row) ->
           row.uuid(l.lineId)
+              .date(l.eventDate)
               .text(l.networkElement)
               .text(l.callReference)
               .text(l.accountId)
@@ -72,7 +75,6 @@ public final class OutputTables {
               .text(l.billingPeriod)
               .text(l.usagePeriod)
               .timestamp(l.eventStart)
-              .date(l.eventDate)
               .text(l.service)
               .text(l.direction)
               .text(l.counterpartNumber)
@@ -95,12 +97,12 @@ public final class OutputTables {
           "settlement_call",
           List.of(
               "settlement_id",
+              "event_date",
               "line_id",
               "partner_id",
               "direction",
               "product",
               "event_start",
-              "event_date",
               "seconds",
               "units",
               "price",
@@ -108,7 +110,7 @@ public final class OutputTables {
               "currency",
               "a_number",
               "b_number"),
-          1,
+          2,
           List.of(),
           "settlement_call.anonymised_at is null");
 
@@ -116,12 +118,12 @@ public final class OutputTables {
   public static final CopyRowEncoder<SettlementCall> SETTLEMENT_CALL_ROW =
       (c, row) ->
           row.uuid(c.settlementId)
+              .isoDate(c.eventDate)
               .uuid(c.lineId)
               .text(c.partnerId)
               .text(c.direction)
               .text(c.product)
               .timestamp(c.eventStart)
-              .isoDate(c.eventDate)
               .integer(c.seconds)
               .integer(c.units)
               .number(c.price)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import org.cdrflow.anonymisation.Split.Table;
 import org.junit.jupiter.api.Test;
@@ -81,5 +82,70 @@ class SplitTest {
   void anEmptyRangeIsNotASplit() {
     assertThrows(
         IllegalArgumentException.class, () -> new Split(Table.INVOICE_LINE, 0, CUTOFF, CUTOFF));
+  }
+
+  private static HalfMonth half(String firstDay) {
+    return new HalfMonth(LocalDate.parse(firstDay));
+  }
+
+  @Test
+  void rangesAreCutAroundTheHalfMonthsWrittenAnew() {
+    // Oslo is UTC+2 in summer: the half month from 1 April starts at 2026-03-31T22:00Z.
+    List<Split> ranges =
+        List.of(
+            new Split(Table.INVOICE_LINE, 0, null, t("2026-04-10T00:00:00Z")),
+            new Split(Table.INVOICE_LINE, 1, t("2026-04-10T00:00:00Z"), CUTOFF));
+
+    List<Split> parts = Split.outside(ranges, List.of(half("2026-04-16"), half("2026-04-01")));
+
+    assertEquals(
+        List.of(
+            new Split(Table.INVOICE_LINE, 0, null, t("2026-03-31T22:00:00Z")),
+            new Split(Table.INVOICE_LINE, 1, t("2026-04-30T22:00:00Z"), CUTOFF)),
+        parts);
+  }
+
+  @Test
+  void aRangeBetweenTwoHalfMonthsOrBesideThemIsKeptWhole() {
+    List<Split> ranges =
+        List.of(
+            new Split(Table.INVOICE_LINE, 0, null, t("2026-01-31T23:00:00Z")),
+            new Split(Table.INVOICE_LINE, 1, t("2026-01-31T23:00:00Z"), CUTOFF));
+
+    List<Split> parts = Split.outside(ranges, List.of(half("2026-01-16"), half("2026-03-01")));
+
+    assertEquals(
+        List.of(
+            new Split(Table.INVOICE_LINE, 0, null, t("2026-01-15T23:00:00Z")),
+            new Split(Table.INVOICE_LINE, 1, t("2026-01-31T23:00:00Z"), t("2026-02-28T23:00:00Z")),
+            new Split(Table.INVOICE_LINE, 2, t("2026-03-15T23:00:00Z"), CUTOFF)),
+        parts);
+    assertEquals(ranges, Split.outside(ranges, List.of()));
+  }
+
+  @Test
+  void aHalfMonthSplitCoversLocalMidnightToLocalMidnight() {
+    Split s = Split.of(0, half("2026-03-16"));
+
+    assertEquals(Table.HALF_MONTH, s.table());
+    assertEquals(t("2026-03-15T23:00:00Z"), s.from());
+    // Summer time began on 29 March: the half month ends at 00:00+02:00.
+    assertEquals(t("2026-03-31T22:00:00Z"), s.until());
+    assertEquals(half("2026-03-16"), s.halfMonth());
+    assertEquals(LocalDate.parse("2026-03-16"), s.firstDay());
+    assertEquals(LocalDate.parse("2026-03-31"), s.lastDay());
+  }
+
+  @Test
+  void theDaysOfARangeAreTheLocalDatesOfItsFirstAndLastInstant() {
+    Split open = new Split(Table.INVOICE_LINE, 0, null, t("2026-03-31T22:00:00Z"));
+    Split evening =
+        new Split(Table.INVOICE_LINE, 1, t("2026-04-10T21:59:00Z"), t("2026-04-10T22:00:01Z"));
+
+    assertEquals(LocalDate.of(1, 1, 1), open.firstDay());
+    assertEquals(LocalDate.parse("2026-03-31"), open.lastDay());
+    assertEquals(LocalDate.parse("2026-04-10"), evening.firstDay());
+    assertEquals(LocalDate.parse("2026-04-11"), evening.lastDay());
+    assertThrows(IllegalStateException.class, open::halfMonth);
   }
 }

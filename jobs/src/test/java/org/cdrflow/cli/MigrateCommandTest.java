@@ -76,7 +76,9 @@ class MigrateCommandTest {
 
   private static boolean tableExists(String url, String table) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
-        ResultSet rs = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+        ResultSet rs =
+            c.getMetaData()
+                .getTables(null, null, table, new String[] {"TABLE", "PARTITIONED TABLE"})) {
       return rs.next();
     }
   }

@@ -35,8 +35,8 @@ class RolesTest {
           "INSERT INTO invoice_line (line_id, msisdn, event_date) VALUES"
               + " ('00000000-0000-0000-0000-000000000001', '+4791000101', DATE '2026-03-01')");
       st.executeUpdate(
-          "INSERT INTO settlement_call (settlement_id, partner_id) VALUES"
-              + " ('00000000-0000-0000-0000-000000000002', 'PTN-OPA')");
+          "INSERT INTO settlement_call (settlement_id, partner_id, event_date) VALUES"
+              + " ('00000000-0000-0000-0000-000000000002', 'PTN-OPA', DATE '2026-03-01')");
       st.executeUpdate(
           "INSERT INTO rejected_cdr (reject_id, reason, first_seen) VALUES"
               + " ('00000000-0000-0000-0000-000000000003', 'BAD_TIME', now())");
@@ -99,7 +99,7 @@ class RolesTest {
     assertAllowed(
         "cdr_mediation",
         "INSERT INTO invoice_line (line_id, event_date) VALUES (gen_random_uuid(),"
-            + " DATE '2026-03-02') ON CONFLICT (line_id) DO UPDATE SET amount = EXCLUDED.amount");
+            + " DATE '2026-03-02') ON CONFLICT (line_id, event_date) DO UPDATE SET amount = EXCLUDED.amount");
     assertAllowed("cdr_mediation", "UPDATE invoice_line SET amount = 1");
     assertAllowed("cdr_mediation", "SELECT payload FROM rejected_cdr");
     assertAllowed(
@@ -118,7 +118,8 @@ class RolesTest {
         "INSERT INTO mediation_audit (hour, received) VALUES ('2026-03-01T10:00:00Z', 5)");
     assertAllowed(
         "cdr_mediation",
-        "INSERT INTO settlement_call (settlement_id) VALUES" + " (gen_random_uuid())");
+        "INSERT INTO settlement_call (settlement_id, event_date) VALUES"
+            + " (gen_random_uuid(), DATE '2026-03-01')");
     assertDenied("cdr_mediation", "DELETE FROM invoice_line");
     assertDenied("cdr_mediation", "UPDATE subscription SET plan_id = 'MINI'");
     assertDenied("cdr_mediation", "UPDATE reference_version SET version = 0");
@@ -148,6 +149,32 @@ class RolesTest {
             + " (gen_random_uuid(), DATE '2026-01-01')");
     assertDenied("cdr_anonymiser", "UPDATE invoice SET status = 'PAID'");
     assertDenied("cdr_anonymiser", "SELECT * FROM subscription");
+  }
+
+  /**
+   * The half-month partitions are changed only through the two functions of migration V7, which run
+   * as the owner of the tables: the anonymiser may write a half month anew, the streaming job and
+   * the anonymiser may add partitions, and nobody else may do either or change the tables.
+   */
+  @Test
+  void partitionsChangeOnlyThroughTheirFunctions() throws SQLException {
+    String rewrite =
+        "SELECT * FROM cdrflow_anonymise_half_month(DATE '2026-03-01', gen_random_uuid(),"
+            + " TIMESTAMPTZ '2026-06-01 00:00+02', ARRAY['PAID'])";
+    String add = "SELECT cdrflow_add_half_month_partitions(current_date, current_date + 31)";
+    assertAllowed("cdr_anonymiser", rewrite);
+    assertAllowed("cdr_anonymiser", add);
+    assertAllowed("cdr_mediation", add);
+    assertDenied("cdr_mediation", rewrite);
+    for (String role :
+        List.of("cdr_billing", "cdr_finance", "cdr_reference_loader", "nobody_special")) {
+      assertDenied(role, rewrite);
+      assertDenied(role, add);
+    }
+    for (String role : List.of("cdr_anonymiser", "cdr_mediation")) {
+      assertDenied(role, "ALTER TABLE invoice_line DETACH PARTITION invoice_line_2026_03_01");
+      assertDenied(role, "DROP TABLE invoice_line_2026_03_01");
+    }
   }
 
   @Test
@@ -194,7 +221,9 @@ class RolesTest {
       fail(role + " should be denied: " + sql);
     }
     assertEquals("42501", e.getSQLState(), role + ": " + sql + ": " + e.getMessage());
-    assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("permission denied") || e.getMessage().contains("must be owner"),
+        e.getMessage());
   }
 
   private static SQLException runAs(String role, String sql) throws SQLException {

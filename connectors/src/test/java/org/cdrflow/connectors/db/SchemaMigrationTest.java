@@ -167,6 +167,8 @@ class SchemaMigrationTest {
         List.of("partner_id", "direction", "product", "currency", "day"),
         primaryKey("settlement_daily"));
     assertEquals(List.of("hour"), primaryKey("mediation_audit"));
+    assertEquals(List.of("line_id", "event_date"), primaryKey("invoice_line"));
+    assertEquals(List.of("settlement_id", "event_date"), primaryKey("settlement_call"));
 
     String indexes = String.join("\n", indexDefinitions());
     for (String expected :
@@ -174,13 +176,67 @@ class SchemaMigrationTest {
             "ON public.subscription USING btree (msisdn, valid_from)",
             "UNIQUE INDEX invoice_account_id_billing_period_key ON public.invoice USING btree"
                 + " (account_id, billing_period)",
-            "ON public.invoice_line USING btree (account_id, billing_period)",
-            "ON public.invoice_line USING btree (msisdn)",
-            "ON public.invoice_line USING btree (event_start) WHERE (anonymised_at IS NULL)",
-            "ON public.settlement_call USING btree (partner_id, event_date)",
-            "ON public.settlement_call USING btree (line_id)",
+            "ON ONLY public.invoice_line USING btree (account_id, billing_period)"
+                + " WHERE (account_id IS NOT NULL)",
+            "ON ONLY public.invoice_line USING btree (msisdn) WHERE (msisdn IS NOT NULL)",
+            "ON ONLY public.invoice_line USING btree (event_start) WHERE (anonymised_at IS NULL)",
+            "ON ONLY public.settlement_call USING btree (partner_id, event_date)",
+            "ON ONLY public.settlement_call USING btree (line_id) WHERE (line_id IS NOT NULL)",
+            "ON ONLY public.settlement_call USING btree (event_start)"
+                + " WHERE (anonymised_at IS NULL)",
             "ON public.rejected_cdr USING btree (reason) WHERE (reprocessed_at IS NULL)")) {
       assertTrue(indexes.contains(expected), expected + " in\n" + indexes);
+    }
+  }
+
+  /**
+   * Both output tables are partitioned in half months of event_date with a default partition, and
+   * every migration leaves half months from a month ago to three months ahead in place, so that the
+   * streaming job's rows land in partitions of their own (docs/operations.md, "Partitions").
+   */
+  @Test
+  void outputTablesArePartitionedInHalfMonthsAheadOfToday() throws SQLException {
+    for (String table : List.of("invoice_line", "settlement_call")) {
+      assertEquals(
+          1L,
+          scalar(
+              db,
+              "SELECT count(*) FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid"
+                  + " WHERE h.inhparent = '"
+                  + table
+                  + "'::regclass AND c.relname = '"
+                  + table
+                  + "_default'"));
+      assertEquals(
+          0L,
+          scalar(
+              db,
+              "SELECT count(*) FROM generate_series((now() AT TIME ZONE 'Europe/Oslo')::date - 31,"
+                  + " (now() AT TIME ZONE 'Europe/Oslo')::date + 92, interval '1 day') d"
+                  + " WHERE to_regclass('"
+                  + table
+                  + "_' || to_char(cdrflow_half_month_start(d::date), 'YYYY_MM_DD')) IS NULL"));
+    }
+    // A half month: [1st, 16th) or [16th, 1st of the next month), whatever the month's length.
+    String[][] cases = {
+      {"2026-02-01", "2026-02-01", "2026-02-16"},
+      {"2026-02-15", "2026-02-01", "2026-02-16"},
+      {"2026-02-16", "2026-02-16", "2026-03-01"},
+      {"2026-02-28", "2026-02-16", "2026-03-01"},
+      {"2028-02-29", "2028-02-16", "2028-03-01"},
+      {"2026-12-31", "2026-12-16", "2027-01-01"},
+    };
+    for (String[] c : cases) {
+      assertEquals(
+          c[1] + " " + c[2],
+          text(
+              db,
+              "SELECT cdrflow_half_month_start(DATE '"
+                  + c[0]
+                  + "') || ' ' || cdrflow_half_month_end(cdrflow_half_month_start(DATE '"
+                  + c[0]
+                  + "'))"),
+          c[0]);
     }
   }
 
@@ -309,6 +365,15 @@ class SchemaMigrationTest {
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  private static String text(TestDatabase database, String sql) throws SQLException {
+    try (Connection c = database.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -62,7 +62,7 @@ class CopyUpsertSinkTest {
               "amount",
               "event_start",
               "flags"),
-          1,
+          2,
           List.of("updated_at = now()"),
           "invoice_line.anonymised_at is null");
 
@@ -396,8 +396,8 @@ class CopyUpsertSinkTest {
         "insert into invoice_line (line_id, event_date, msisdn, network_element, duration_s,"
             + " volume_bytes, billed_units, amount, event_start, flags) select line_id, event_date,"
             + " msisdn, network_element, duration_s, volume_bytes, billed_units, amount,"
-            + " event_start, flags from cdrflow_staging_invoice_line on conflict (line_id) do"
-            + " update set event_date = excluded.event_date, msisdn = excluded.msisdn,"
+            + " event_start, flags from cdrflow_staging_invoice_line on conflict (line_id,"
+            + " event_date) do update set msisdn = excluded.msisdn,"
             + " network_element = excluded.network_element, duration_s = excluded.duration_s,"
             + " volume_bytes = excluded.volume_bytes, billed_units = excluded.billed_units,"
             + " amount = excluded.amount, event_start = excluded.event_start,"
