@@ -192,7 +192,7 @@ class AnonymisationIT {
     AnonymisationRun killed =
         new AnonymisationRun(
             jdbc,
-            AnonymisationRun.Options.defaults().withBatchRows(40).failingAfter(1),
+            AnonymisationRun.Options.defaults().withBatchRows(40).failingAfter(1).rowByRowOnly(),
             Clock.systemUTC(),
             null);
 
@@ -225,7 +225,13 @@ class AnonymisationIT {
       }
     }
 
-    assertEquals(0, anonymise());
+    // Resumed row by row too, so that the next test compares this with half months written anew.
+    new AnonymisationRun(
+            jdbc,
+            AnonymisationRun.Options.defaults().withBatchRows(40).rowByRowOnly(),
+            Clock.systemUTC(),
+            null)
+        .run(AS_OF, false);
 
     try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
       List<Run> runs = runs(c);
@@ -258,11 +264,13 @@ class AnonymisationIT {
   @Test
   @Order(4)
   void aCleanRunAsTheAnonymiserRoleGivesTheSameTablesAsTheResumedOne() throws Exception {
+    Map<String, Long> partitionsBefore;
     try (Connection c = connect(cleanUrl, stack.jdbcUser());
         Statement st = c.createStatement()) {
       st.execute(
           "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'it_anonymiser')"
               + " THEN CREATE ROLE it_anonymiser LOGIN IN ROLE cdr_anonymiser; END IF; END $$");
+      partitionsBefore = halfMonthPartitions(c);
     }
     Path asAnonymiser =
         writeConfig(workDir.resolve("anonymiser.properties"), cleanUrl, "it_anonymiser");
@@ -284,6 +292,25 @@ class AnonymisationIT {
       Run run = runs.get(runs.size() - 1);
       assertEquals("COMPLETED", run.status);
       assertEquals(expected, run.counts);
+      // This run wrote half months anew (a partition written anew is a new table), the resumed
+      // one updated row by row: the tables must be the same all the same.
+      Map<String, Long> partitionsAfter = halfMonthPartitions(clean);
+      assertEquals(partitionsBefore.keySet(), partitionsAfter.keySet());
+      List<String> writtenAnew =
+          partitionsBefore.keySet().stream()
+              .filter(p -> !partitionsBefore.get(p).equals(partitionsAfter.get(p)))
+              .sorted()
+              .toList();
+      assertTrue(
+          writtenAnew.contains("invoice_line_2026_03_01")
+              && writtenAnew.contains("settlement_call_2026_03_01")
+              && writtenAnew.stream()
+                  .allMatch(
+                      p ->
+                          p.compareTo("invoice_line_2026_06") < 0
+                              || p.startsWith("settlement_call_")
+                                  && p.compareTo("settlement_call_2026_06") < 0),
+          "half months before the cutoff written anew: " + writtenAnew);
       Map<String, ObjectNode> lines = rows(clean, "invoice_line", "line_id");
       checkLines(lines, false);
       Set<String> runMarks = Set.of("anonymised_at", "anonymisation_run_id", "updated_at");
@@ -713,6 +740,23 @@ class AnonymisationIT {
    * before the run. With {@code partly}, an ANONYMISE line may also still be untouched (a killed
    * run), but never half-way.
    */
+  /** The half-month partitions of both tables, by name, with the id of the table behind each. */
+  private static Map<String, Long> halfMonthPartitions(Connection c) throws SQLException {
+    Map<String, Long> out = new TreeMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet r =
+            st.executeQuery(
+                "SELECT c.relname, c.oid::bigint FROM pg_inherits h JOIN pg_class c"
+                    + " ON c.oid = h.inhrelid WHERE h.inhparent IN"
+                    + " ('invoice_line'::regclass, 'settlement_call'::regclass)"
+                    + " AND c.relname !~ '_default$'")) {
+      while (r.next()) {
+        out.put(r.getString(1), r.getLong(2));
+      }
+    }
+    return out;
+  }
+
   private void checkLines(Map<String, ObjectNode> now, boolean partly) {
     assertEquals(lines0.keySet(), now.keySet());
     Set<String> cleared = new HashSet<>(AnonymisedColumns.INVOICE_LINE_CLEARED);

@@ -54,8 +54,15 @@ public final class AnonymisationRun {
    * @param parallelism parallel subtasks, each with its own database connection
    * @param restartAttempts how often Flink retries a failed subtask (its splits are safe to redo)
    * @param failAfterCommits fault for tests: fail each subtask after this many committed splits
+   * @param halfMonths whether half months worth it are written anew (docs/anonymisation.md,
+   *     "Half-month partitions"); without, every line is updated row by row
    */
-  public record Options(int batchRows, int parallelism, int restartAttempts, int failAfterCommits) {
+  public record Options(
+      int batchRows,
+      int parallelism,
+      int restartAttempts,
+      int failAfterCommits,
+      boolean halfMonths) {
     public static final int DEFAULT_BATCH_ROWS = 100_000;
 
     public Options {
@@ -66,7 +73,7 @@ public final class AnonymisationRun {
     }
 
     public static Options defaults() {
-      return new Options(DEFAULT_BATCH_ROWS, 2, 3, 0);
+      return new Options(DEFAULT_BATCH_ROWS, 2, 3, 0, true);
     }
 
     /** From {@code job.parallelism} and {@code anonymisation.batch-rows}. */
@@ -79,20 +86,25 @@ public final class AnonymisationRun {
         throw new IllegalArgumentException(
             "configuration key '" + BATCH_ROWS + "' must be a whole number");
       }
-      return new Options(batchRows, config.integer(CdrflowConfig.PARALLELISM), 3, 0);
+      return new Options(batchRows, config.integer(CdrflowConfig.PARALLELISM), 3, 0, true);
     }
 
     public Options withBatchRows(int rows) {
-      return new Options(rows, parallelism, restartAttempts, failAfterCommits);
+      return new Options(rows, parallelism, restartAttempts, failAfterCommits, halfMonths);
     }
 
     public Options withParallelism(int p) {
-      return new Options(batchRows, p, restartAttempts, failAfterCommits);
+      return new Options(batchRows, p, restartAttempts, failAfterCommits, halfMonths);
     }
 
     /** A subtask fails after this many commits, and Flink does not retry it: a killed run. */
     public Options failingAfter(int commits) {
-      return new Options(batchRows, parallelism, 0, commits);
+      return new Options(batchRows, parallelism, 0, commits, halfMonths);
+    }
+
+    /** Every line updated row by row, as before half months were written anew. */
+    public Options rowByRowOnly() {
+      return new Options(batchRows, parallelism, restartAttempts, failAfterCommits, false);
     }
   }
 
@@ -205,7 +217,7 @@ public final class AnonymisationRun {
    * splits of lines outside them and of rejects, each holding at most a batch of pending rows.
    */
   List<Split> plan(Connection c, Instant cutoff) throws SQLException {
-    List<HalfMonth> halves = halfMonthsToRewrite(c, cutoff);
+    List<HalfMonth> halves = options.halfMonths() ? halfMonthsToRewrite(c, cutoff) : List.of();
     List<Split> plan = new ArrayList<>();
     for (HalfMonth h : halves) {
       plan.add(Split.of(plan.size(), h));

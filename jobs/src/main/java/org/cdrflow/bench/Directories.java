@@ -23,6 +23,21 @@ final class Directories {
    * empty). Files that disappear while counting (a checkpoint being subsumed) are skipped.
    */
   static long size(Path dir, String suffix) throws IOException {
+    // Flink deletes subsumed checkpoints while we walk: a folder vanishing under the walk ends it
+    // early, and the partial sum would pass for the size (it once read 579 KB for 60 MB). Walk
+    // again until one walk completes.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return walkedSize(dir, suffix);
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == 20) {
+          throw e.getCause();
+        }
+      }
+    }
+  }
+
+  private static long walkedSize(Path dir, String suffix) throws IOException {
     if (!Files.exists(dir)) {
       return 0;
     }
@@ -35,13 +50,9 @@ final class Directories {
               total += Files.size(f);
             }
           } catch (NoSuchFileException e) {
-            // subsumed meanwhile
+            // a file of a subsumed checkpoint, deleted meanwhile: not part of the size
           }
         }
-      }
-    } catch (UncheckedIOException e) {
-      if (!(e.getCause() instanceof NoSuchFileException)) {
-        throw e.getCause();
       }
     }
     return total;
