@@ -49,8 +49,13 @@ DECLARE
     taken   boolean;
     created integer := 0;
 BEGIN
-    IF last_day - first_day > 3660 THEN
-        RAISE EXCEPTION 'at most ten years of partitions at a time (% to %)', first_day, last_day;
+    -- Within ten years back and two years ahead: the streaming job's login may call this, and
+    -- must not be able to fill the catalogue with partitions.
+    IF first_day IS NULL OR last_day IS NULL
+       OR first_day < (now() AT TIME ZONE 'Europe/Oslo')::date - 3660
+       OR last_day > (now() AT TIME ZONE 'Europe/Oslo')::date + 731 THEN
+        RAISE EXCEPTION 'half months are added from ten years ago to two years ahead, not % to %',
+            first_day, last_day;
     END IF;
     -- Two callers creating the same partition at once: one waits for the other.
     PERFORM pg_advisory_xact_lock(7226859233584739074);
@@ -63,9 +68,15 @@ BEGIN
                                ' AND event_date < $2)', t || '_default')
                     INTO taken USING s, e;
                 IF NOT taken THEN
-                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)'
-                                   ' WITH (fillfactor = 85)', part, t, s, e);
-                    created := created + 1;
+                    BEGIN
+                        EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)'
+                                       ' WITH (fillfactor = 85)', part, t, s, e);
+                        created := created + 1;
+                    EXCEPTION WHEN check_violation THEN
+                        -- A row of the half month reached the default partition meanwhile: it
+                        -- stays there, like the others before it.
+                        NULL;
+                    END;
                 END IF;
             END IF;
         END LOOP;
@@ -106,8 +117,17 @@ DECLARE
     t          text;
     ix         record;
 BEGIN
-    IF first_day IS DISTINCT FROM cdrflow_half_month_start(first_day) THEN
+    IF first_day IS NULL OR first_day IS DISTINCT FROM cdrflow_half_month_start(first_day) THEN
         RAISE EXCEPTION 'not the first day of a half month: %', first_day;
+    END IF;
+    -- Only inside a recorded run, with that run's cutoff, and only the settled statuses
+    -- (docs/anonymisation.md): the function cannot be used to anonymise anything else.
+    IF NOT EXISTS (SELECT 1 FROM anonymisation_run r WHERE r.run_id = run AND r.status = 'RUNNING'
+                   AND NOT r.dry_run AND r.cutoff = cdrflow_anonymise_half_month.cutoff) THEN
+        RAISE EXCEPTION 'no running anonymisation run % with cutoff %', run, cutoff;
+    END IF;
+    IF settled IS NULL OR NOT settled <@ ARRAY['PAID', 'CREDITED'] THEN
+        RAISE EXCEPTION 'only PAID and CREDITED invoices are settled, not %', settled;
     END IF;
     IF (last_end::timestamp AT TIME ZONE 'Europe/Oslo') > cutoff THEN
         RAISE EXCEPTION 'the half month from % does not end before the cutoff %', first_day, cutoff;
@@ -115,8 +135,18 @@ BEGIN
     IF to_regclass(line_part) IS NULL OR to_regclass(call_part) IS NULL THEN
         RAISE EXCEPTION 'no partitions for the half month from %', first_day;
     END IF;
-    -- No writes to the half month while it is written anew; reading it goes on.
-    EXECUTE format('LOCK TABLE %I, %I IN SHARE MODE', line_part, call_part);
+    -- No writes to the half month while it is written anew; reading it goes on. A write that
+    -- holds the half month for a minute (or the caller's shorter lock_timeout) leaves it to the
+    -- row-by-row statements.
+    PERFORM set_config('lock_timeout',
+                       CASE WHEN timeout::interval > interval '0' AND timeout::interval < interval '60s'
+                            THEN timeout ELSE '60s' END, true);
+    BEGIN
+        EXECUTE format('LOCK TABLE %I, %I IN SHARE MODE', line_part, call_part);
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION 'writes to the half month from % hold it', first_day USING ERRCODE = 'CDR01';
+    END;
+    PERFORM set_config('lock_timeout', timeout, true);
 
     SELECT string_agg(CASE
                WHEN attname = ANY (cleared) THEN format('CASE WHEN d THEN NULL ELSE l.%I END', attname)
@@ -158,33 +188,46 @@ BEGIN
                    call_new, call_cols, call_part, line_new);
     EXECUTE format('SELECT count(*) FROM %I WHERE anonymised_at = now()', call_new) INTO settlement;
 
-    -- The indexes of the partitions, built once over the new rows; ATTACH adopts them. The range
-    -- check spares ATTACH a scan of the new rows.
+    -- The indexes of the partitions, built once over the new rows and named after the parents'
+    -- indexes; ATTACH adopts them. The range check spares ATTACH a scan of the new rows.
     FOREACH t IN ARRAY ARRAY['invoice_line', 'settlement_call'] LOOP
         EXECUTE format('ALTER TABLE %I ADD CONSTRAINT half_month CHECK (event_date >= %L AND event_date < %L)',
                        t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised', first_day, last_end);
-        FOR ix IN SELECT i.indisprimary, pg_get_indexdef(i.indexrelid) AS def,
+        FOR ix IN SELECT i.indisprimary, c.relname AS name, pg_get_indexdef(i.indexrelid) AS def,
                          (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.n)
                             FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
                             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)
                              AS cols
-                    FROM pg_index i WHERE i.indrelid = t::regclass LOOP
+                    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                   WHERE i.indrelid = t::regclass LOOP
             IF ix.indisprimary THEN
-                EXECUTE format('ALTER TABLE %I ADD PRIMARY KEY (%s)',
-                               t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised', ix.cols);
+                EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (%s)',
+                               t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised',
+                               ix.name || '_' || to_char(first_day, 'YYYYMMDD') || '_new', ix.cols);
             ELSE
                 EXECUTE regexp_replace(ix.def, '^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+',
-                                       'CREATE \1INDEX ON '
+                                       'CREATE \1INDEX '
+                                       || quote_ident(ix.name || '_' || to_char(first_day, 'YYYYMMDD')
+                                                      || '_new')
+                                       || ' ON '
                                        || quote_ident(t || '_' || to_char(first_day, 'YYYY_MM_DD')
                                                       || '_anonymised'));
             END IF;
         END LOOP;
     END LOOP;
 
-    -- The swap takes the parents' strongest lock for a moment. Behind a long read it waits, in
-    -- steps, so that it never holds up the streaming job's writes for more than a step.
-    PERFORM set_config('lock_timeout', '2s', true);
+    -- The swap takes the parents' strongest lock for a moment. Behind a long read it waits in
+    -- steps of half a second, so that it never holds up other sessions for longer than a step. A
+    -- write to this half month waiting for the lock taken above would wait for the swap while the
+    -- swap waits for it: then the half month is left to the row-by-row statements (SQLSTATE
+    -- CDR01, the job falls back), and the write goes through once this transaction rolls back.
+    PERFORM set_config('lock_timeout', '500ms', true);
     LOOP
+        IF EXISTS (SELECT 1 FROM pg_locks w
+                    WHERE NOT w.granted AND w.relation IN (line_part::regclass, call_part::regclass)) THEN
+            RAISE EXCEPTION 'writes to the half month from % are waiting', first_day
+                USING ERRCODE = 'CDR01';
+        END IF;
         BEGIN
             EXECUTE format('ALTER TABLE invoice_line DETACH PARTITION %I', line_part);
             EXECUTE format('ALTER TABLE invoice_line ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
@@ -193,12 +236,12 @@ BEGIN
             EXECUTE format('ALTER TABLE settlement_call ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
                            call_new, first_day, last_end);
             EXIT;
-        EXCEPTION WHEN lock_not_available THEN
+        EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
             attempts := attempts + 1;
-            IF attempts >= 150 THEN
+            IF attempts >= 300 THEN
                 RAISE;
             END IF;
-            PERFORM pg_sleep(1);
+            PERFORM pg_sleep(0.5);
         END;
     END LOOP;
     PERFORM set_config('lock_timeout', timeout, true);
@@ -210,12 +253,16 @@ BEGIN
         EXECUTE format('ALTER TABLE %I RENAME TO %I',
                        t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised',
                        t || '_' || to_char(first_day, 'YYYY_MM_DD'));
-        FOR ix IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                   WHERE i.indrelid = (t || '_' || to_char(first_day, 'YYYY_MM_DD'))::regclass
-                     AND c.relname LIKE '%\_anonymised%' LOOP
-            IF to_regclass(replace(ix.relname, '_anonymised', '')) IS NULL THEN
-                EXECUTE format('ALTER INDEX %I RENAME TO %I', ix.relname,
-                               replace(ix.relname, '_anonymised', ''));
+        -- The parent index invoice_line_pkey gives invoice_line_2026_04_01_pkey, and so on.
+        FOR ix IN SELECT c.relname AS name, pc.relname AS parent
+                    FROM pg_index i
+                    JOIN pg_class c ON c.oid = i.indexrelid
+                    JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+                    JOIN pg_class pc ON pc.oid = h.inhparent
+                   WHERE i.indrelid = (t || '_' || to_char(first_day, 'YYYY_MM_DD'))::regclass LOOP
+            IF to_regclass(replace(ix.parent, t, t || '_' || to_char(first_day, 'YYYY_MM_DD'))) IS NULL THEN
+                EXECUTE format('ALTER INDEX %I RENAME TO %I', ix.name,
+                               replace(ix.parent, t, t || '_' || to_char(first_day, 'YYYY_MM_DD')));
             END IF;
         END LOOP;
     END LOOP;

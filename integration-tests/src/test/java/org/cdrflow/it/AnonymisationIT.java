@@ -43,6 +43,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.cdrflow.anonymisation.AnonymisationCounts;
 import org.cdrflow.anonymisation.AnonymisationCutoff;
+import org.cdrflow.anonymisation.AnonymisationReport;
 import org.cdrflow.anonymisation.AnonymisationRun;
 import org.cdrflow.anonymisation.AnonymisedColumns;
 import org.cdrflow.anonymisation.LineFate;
@@ -88,6 +89,7 @@ class AnonymisationIT {
   private EmbeddedStack stack;
   private String cleanUrl;
   private String killedUrl;
+  private String blockedUrl;
 
   /** The database right after the replay and the invoice updates, before any run. */
   private Map<String, ObjectNode> lines0;
@@ -187,6 +189,7 @@ class AnonymisationIT {
   void aRunKilledHalfWayLeavesNoRowHalfAnonymisedAndTheNextRunCompletesIt() throws Exception {
     cleanUrl = copyDatabase("cdrflow_clean");
     killedUrl = copyDatabase("cdrflow_killed");
+    blockedUrl = copyDatabase("cdrflow_blocked");
     CdrflowConfig.JdbcSettings jdbc =
         new CdrflowConfig.JdbcSettings(stack.jdbcUrl(), stack.jdbcUser(), null);
     AnonymisationRun killed =
@@ -670,8 +673,80 @@ class AnonymisationIT {
     }
   }
 
+  /**
+   * A write to a half month the run wants to write anew (a late event, held open here, as the
+   * streaming job's transaction would be) makes the run leave that half month to the row-by-row
+   * statements: the run completes, the write is not blocked for good, and the tables end as after
+   * the clean run (docs/anonymisation.md, "Half-month partitions").
+   */
   @Test
   @Order(11)
+  void aHalfMonthHeldByAWriteIsUpdatedRowByRow() throws Exception {
+    Map<String, Long> partitionsBefore;
+    try (Connection c = connect(blockedUrl, stack.jdbcUser());
+        Statement st = c.createStatement()) {
+      // The partitions the run adds ahead of its as-of date exist already: adding one would wait
+      // for the open write too, and the run would start only after it.
+      st.execute("SELECT cdrflow_add_half_month_partitions(DATE '2026-10-01', DATE '2027-02-01')");
+      partitionsBefore = halfMonthPartitions(c);
+    }
+    // The run's sessions give up waiting for the half month after 2 s instead of a minute.
+    CdrflowConfig.JdbcSettings jdbc =
+        new CdrflowConfig.JdbcSettings(
+            blockedUrl + "?options=-c%20lock_timeout%3D2000", stack.jdbcUser(), null);
+    AnonymisationReport report;
+    try (Connection writer = connect(blockedUrl, stack.jdbcUser());
+        Statement st = writer.createStatement()) {
+      writer.setAutoCommit(false);
+      st.executeUpdate(
+          "INSERT INTO invoice_line (line_id, event_date) VALUES (gen_random_uuid(), DATE"
+              + " '2026-03-05')");
+      java.util.concurrent.CompletableFuture<AnonymisationReport> run =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new AnonymisationRun(
+                          jdbc, AnonymisationRun.Options.defaults(), Clock.systemUTC(), null)
+                      .run(AS_OF, false);
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      // Long enough for the half month's wait to run out; the swaps of the other half months
+      // wait for this transaction too, and go on once it ends.
+      Thread.sleep(20_000);
+      writer.rollback();
+      report = run.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    assertEquals("COMPLETED", report.status());
+    assertEquals(expected, report.counts());
+    try (Connection clean = connect(cleanUrl, stack.jdbcUser());
+        Connection blocked = connect(blockedUrl, stack.jdbcUser())) {
+      Map<String, Long> partitionsAfter = halfMonthPartitions(blocked);
+      assertEquals(
+          partitionsBefore.get("invoice_line_2026_03_01"),
+          partitionsAfter.get("invoice_line_2026_03_01"),
+          "the half month held by the write was updated in place");
+      List<String> writtenAnew =
+          partitionsBefore.keySet().stream()
+              .filter(p -> !partitionsBefore.get(p).equals(partitionsAfter.get(p)))
+              .toList();
+      assertTrue(
+          writtenAnew.stream().anyMatch(p -> p.startsWith("invoice_line_2026_0")),
+          "the other half months were written anew: " + writtenAnew);
+      Set<String> runMarks = Set.of("anonymised_at", "anonymisation_run_id", "updated_at");
+      assertEquals(
+          without(rows(clean, "invoice_line", "line_id"), runMarks),
+          without(rows(blocked, "invoice_line", "line_id"), runMarks));
+      assertEquals(
+          without(rows(clean, "settlement_call", "settlement_id"), runMarks),
+          without(rows(blocked, "settlement_call", "settlement_id"), runMarks));
+    }
+  }
+
+  @Test
+  @Order(12)
   void theCommandRunsOnTheWorkdirsOwnEmbeddedStack() throws Exception {
     stack.close();
     stack = null;

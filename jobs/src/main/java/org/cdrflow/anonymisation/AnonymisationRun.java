@@ -241,10 +241,12 @@ public final class AnonymisationRun {
   }
 
   /**
-   * The half months before the cutoff worth writing anew: at least a third of their lines pending
-   * (docs/anonymisation.md, "Half-month partitions"). Writing a row costs about a third of updating
-   * it, so below that share updating the pending lines one by one is cheaper. A partition never
-   * counted by PostgreSQL (freshly filled) is written anew if anything in it is pending.
+   * The half months before the cutoff worth writing anew (docs/anonymisation.md, "Half-month
+   * partitions"): at least a third of their lines pending, and at least half of a sample of 1,000
+   * pending lines due (invoice settled), so that about a sixth of the lines or more are due.
+   * Writing a row costs about a third of updating it; below that, updating the due lines one by one
+   * is cheaper. A partition never counted by PostgreSQL (freshly filled) counts as having as many
+   * lines as are pending.
    */
   private List<HalfMonth> halfMonthsToRewrite(Connection c, Instant cutoff) throws SQLException {
     List<HalfMonth> candidates = new ArrayList<>();
@@ -262,18 +264,25 @@ public final class AnonymisationRun {
       }
     }
     List<HalfMonth> chosen = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.PENDING_IN_HALF_MONTH)) {
+    try (PreparedStatement pending =
+            c.prepareStatement(AnonymisationStatements.PENDING_IN_HALF_MONTH);
+        PreparedStatement sample = c.prepareStatement(AnonymisationStatements.DUE_IN_SAMPLE)) {
       for (int i = 0; i < candidates.size(); i++) {
         HalfMonth h = candidates.get(i);
         long needed = Math.max(1, rows.get(i) / 3);
-        ps.setObject(1, h.firstDay());
-        ps.setObject(2, h.end());
-        ps.setLong(3, needed);
-        try (ResultSet r = ps.executeQuery()) {
-          r.next();
-          if (r.getLong(1) >= needed) {
-            chosen.add(h);
-          }
+        pending.setObject(1, h.firstDay());
+        pending.setObject(2, h.end());
+        pending.setLong(3, needed);
+        if (row(pending, 1)[0] < needed) {
+          continue;
+        }
+        sample.setArray(1, statuses(c, LineFate.ANONYMISE));
+        sample.setObject(2, h.firstDay());
+        sample.setObject(3, h.end());
+        sample.setInt(4, 1_000);
+        long[] dueOfSampled = row(sample, 2);
+        if (dueOfSampled[1] > 0 && dueOfSampled[0] * 2 >= dueOfSampled[1]) {
+          chosen.add(h);
         }
       }
     }

@@ -55,6 +55,16 @@ final class AnonymisationStatements {
       "(SELECT l.anonymised_at FROM invoice_line l"
           + " WHERE l.line_id = s.line_id AND l.event_date = s.event_date) IS NOT NULL";
 
+  /**
+   * {@link #LINE_IS_ANONYMISED} within known days. Parameters: first day, last day. The constant
+   * bounds let PostgreSQL plan the probe over those days' partitions only, so that a range split
+   * holds no lock on a half month that another subtask writes anew.
+   */
+  private static final String LINE_IN_DAYS_IS_ANONYMISED =
+      "(SELECT l.anonymised_at FROM invoice_line l"
+          + " WHERE l.line_id = s.line_id AND l.event_date = s.event_date"
+          + " AND l.event_date >= ? AND l.event_date <= ?) IS NOT NULL";
+
   /** The age of a reject: its event time, else when it was first seen. */
   private static final String REJECT_AGE = "coalesce(event_time, first_seen)";
 
@@ -100,14 +110,14 @@ final class AnonymisationStatements {
    * The same split's settlement rows, in the same transaction, after its lines: every pending
    * settlement row of the range whose line is anonymised (a settlement row has the event start and
    * date of its line, so it lies in the same range and partition). Returns the count. Parameters:
-   * from, until, first day, last day.
+   * from, until, first day, last day, first day, last day.
    */
   static final String ANONYMISE_SETTLEMENT_IN_RANGE =
       "UPDATE settlement_call s SET "
           + CALL_CLEARING
           + " WHERE s.anonymised_at IS NULL AND s.event_start >= ? AND s.event_start < ?"
           + " AND s.event_date >= ? AND s.event_date <= ? AND "
-          + LINE_IS_ANONYMISED;
+          + LINE_IN_DAYS_IS_ANONYMISED;
 
   /**
    * Plan: the half-month partitions of both tables (docs/anonymisation.md, "Half-month
@@ -124,12 +134,25 @@ final class AnonymisationStatements {
           + " ORDER BY 1";
 
   /**
-   * Plan: the pending lines of one half month, counted up to a limit. Parameters: first day, end
-   * (exclusive), limit.
+   * Plan: the pending lines of one half month, counted up to a limit (a walk of the partial index
+   * of pending lines). Parameters: first day, end (exclusive), limit.
    */
   static final String PENDING_IN_HALF_MONTH =
       "SELECT count(*) FROM (SELECT 1 FROM invoice_line WHERE anonymised_at IS NULL"
           + " AND event_date >= ? AND event_date < ? LIMIT ?) t";
+
+  /**
+   * Plan: of a sample of pending lines of one half month, how many are due (invoice settled), and
+   * how many were sampled. Parameters: settled statuses, first day, end (exclusive), sample size.
+   */
+  static final String DUE_IN_SAMPLE =
+      "SELECT count(*) FILTER (WHERE i.status = ANY(?)), count(*) FROM (SELECT l.account_id,"
+          + " l.billing_period FROM invoice_line l WHERE l.anonymised_at IS NULL"
+          + " AND l.event_date >= ? AND l.event_date < ? LIMIT ?) l LEFT JOIN invoice i"
+          + " ON i.account_id = l.account_id AND i.billing_period = l.billing_period";
+
+  /** The SQLSTATE of a half month left to the row-by-row statements (migration V7). */
+  static final String HALF_MONTH_LEFT_TO_ROWS = "CDR01";
 
   /**
    * One half month of both tables written anew in anonymised form, in the caller's transaction (the

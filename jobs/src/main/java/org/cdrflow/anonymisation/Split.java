@@ -54,6 +54,11 @@ public record Split(Table table, int index, Instant from, Instant until) impleme
     return new HalfMonth(LocalDate.ofInstant(from, AnonymisationCutoff.OSLO));
   }
 
+  /** A half-month split as a range of invoice lines, for the row-by-row statements. */
+  public Split asRange() {
+    return new Split(Table.INVOICE_LINE, index, from, until);
+  }
+
   /** The first event date (local) the split can hold. */
   public LocalDate firstDay() {
     return from == null ? FIRST_DAY : LocalDate.ofInstant(from, AnonymisationCutoff.OSLO);

@@ -61,7 +61,24 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
     try {
       outcome = doSplit(connection, split, work);
       connection.commit();
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException e) {
+      rollbackQuietly();
+      if (split.table() != Split.Table.HALF_MONTH
+          || !AnonymisationStatements.HALF_MONTH_LEFT_TO_ROWS.equals(e.getSQLState())) {
+        throw e;
+      }
+      // Writes to the half month were waiting for it (a late or replayed event): its rows are
+      // updated one by one instead, in a transaction of their own.
+      LOG.warn(
+          "Half month {} updated row by row: {}", split.halfMonth().firstDay(), e.getMessage());
+      try {
+        outcome = doSplit(connection, split.asRange(), work);
+        connection.commit();
+      } catch (SQLException | RuntimeException again) {
+        rollbackQuietly();
+        throw again;
+      }
+    } catch (RuntimeException e) {
       rollbackQuietly();
       throw e;
     }
@@ -117,6 +134,8 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
         setTime(ps, 2, split.until());
         ps.setObject(3, split.firstDay());
         ps.setObject(4, split.lastDay());
+        ps.setObject(5, split.firstDay());
+        ps.setObject(6, split.lastDay());
         settlement = ps.executeUpdate();
       }
     } else {

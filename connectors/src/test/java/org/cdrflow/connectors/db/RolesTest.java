@@ -158,11 +158,22 @@ class RolesTest {
    */
   @Test
   void partitionsChangeOnlyThroughTheirFunctions() throws SQLException {
+    String run = "'00000000-0000-0000-0000-0000000000a1'";
     String rewrite =
-        "SELECT * FROM cdrflow_anonymise_half_month(DATE '2026-03-01', gen_random_uuid(),"
-            + " TIMESTAMPTZ '2026-06-01 00:00+02', ARRAY['PAID'])";
+        "SELECT * FROM cdrflow_anonymise_half_month(DATE '2026-03-01', "
+            + run
+            + ", TIMESTAMPTZ '2026-06-01 00:00+02', ARRAY['PAID'])";
     String add = "SELECT cdrflow_add_half_month_partitions(current_date, current_date + 31)";
-    assertAllowed("cdr_anonymiser", rewrite);
+    // Only within a recorded run that is still running, with that run's cutoff.
+    SQLException outsideARun = runAs("cdr_anonymiser", rewrite);
+    assertEquals("P0001", outsideARun == null ? null : outsideARun.getSQLState());
+    assertTrue(outsideARun.getMessage().contains("no running anonymisation run"));
+    assertAllowed(
+        "cdr_anonymiser",
+        "INSERT INTO anonymisation_run (run_id, as_of, cutoff, status) VALUES ("
+            + run
+            + ", DATE '2026-11-01', TIMESTAMPTZ '2026-06-01 00:00+02', 'RUNNING'); "
+            + rewrite);
     assertAllowed("cdr_anonymiser", add);
     assertAllowed("cdr_mediation", add);
     assertDenied("cdr_mediation", rewrite);
