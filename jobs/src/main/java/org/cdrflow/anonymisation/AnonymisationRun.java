@@ -299,24 +299,24 @@ public final class AnonymisationRun {
       SplitAnonymiser.setTime(ps, 1, from);
       SplitAnonymiser.setTime(ps, 2, until);
       ps.setInt(3, options.batchRows());
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getObject(1, OffsetDateTime.class).toInstant());
-        }
-      }
+      out.addAll(instants(ps));
     }
     return out;
   }
 
   private List<Instant> boundaries(Connection c, String sql, Instant cutoff) throws SQLException {
-    List<Instant> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       SplitAnonymiser.setTime(ps, 1, cutoff);
       ps.setInt(2, options.batchRows());
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getObject(1, OffsetDateTime.class).toInstant());
-        }
+      return instants(ps);
+    }
+  }
+
+  private static List<Instant> instants(PreparedStatement ps) throws SQLException {
+    List<Instant> out = new ArrayList<>();
+    try (ResultSet r = ps.executeQuery()) {
+      while (r.next()) {
+        out.add(r.getObject(1, OffsetDateTime.class).toInstant());
       }
     }
     return out;

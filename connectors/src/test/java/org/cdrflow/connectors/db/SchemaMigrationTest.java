@@ -360,20 +360,19 @@ class SchemaMigrationTest {
   }
 
   private static long scalar(TestDatabase database, String sql) throws SQLException {
-    try (Connection c = database.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return value(database, sql, Long.class);
   }
 
   private static String text(TestDatabase database, String sql) throws SQLException {
+    return value(database, sql, String.class);
+  }
+
+  private static <T> T value(TestDatabase database, String sql, Class<T> type) throws SQLException {
     try (Connection c = database.connect();
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();
-      return rs.getString(1);
+      return rs.getObject(1, type);
     }
   }
 
