@@ -110,7 +110,9 @@ DECLARE
                                'subscription_id', 'network_element', 'call_reference',
                                'event_start'];
     call_cleared text[] := ARRAY['a_number', 'b_number', 'line_id'];
+    line_names text;
     line_cols  text;
+    call_names text;
     call_cols  text;
     timeout    text := current_setting('lock_timeout');
     attempts   integer := 0;
@@ -156,15 +158,17 @@ BEGIN
                WHEN attname IN ('updated_at', 'anonymised_at')
                    THEN format('CASE WHEN d THEN now() ELSE l.%I END', attname)
                WHEN attname = 'anonymisation_run_id' THEN 'CASE WHEN d THEN $1 ELSE l.anonymisation_run_id END'
-               ELSE format('l.%I', attname) END, ', ' ORDER BY attnum)
-      INTO line_cols
+               ELSE format('l.%I', attname) END, ', ' ORDER BY attnum),
+           string_agg(quote_ident(attname), ', ' ORDER BY attnum)
+      INTO line_cols, line_names
       FROM pg_attribute
      WHERE attrelid = 'invoice_line'::regclass AND attnum > 0 AND NOT attisdropped;
     SELECT string_agg(CASE
                WHEN attname = ANY (call_cleared) THEN format('CASE WHEN d THEN NULL ELSE s.%I END', attname)
                WHEN attname = 'anonymised_at' THEN 'CASE WHEN d THEN now() ELSE s.anonymised_at END'
-               ELSE format('s.%I', attname) END, ', ' ORDER BY attnum)
-      INTO call_cols
+               ELSE format('s.%I', attname) END, ', ' ORDER BY attnum),
+           string_agg(quote_ident(attname), ', ' ORDER BY attnum)
+      INTO call_cols, call_names
       FROM pg_attribute
      WHERE attrelid = 'settlement_call'::regclass AND attnum > 0 AND NOT attisdropped;
 
@@ -172,20 +176,20 @@ BEGIN
     -- half months written at once wait for each other at the swap.
     EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING STORAGE)'
                    ' WITH (fillfactor = 85)', line_new, line_part);
-    EXECUTE format('INSERT INTO %I SELECT %s FROM %I l LEFT JOIN invoice i'
+    EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM %I l LEFT JOIN invoice i'
                    ' ON i.account_id = l.account_id AND i.billing_period = l.billing_period,'
                    ' LATERAL (SELECT l.anonymised_at IS NULL AND l.event_start < $2'
                    ' AND coalesce(i.status = ANY ($3), false) AS d) due',
-                   line_new, line_cols, line_part) USING run, cutoff, settled;
+                   line_new, line_names, line_cols, line_part) USING run, cutoff, settled;
     EXECUTE format('SELECT count(*) FROM %I WHERE anonymisation_run_id = $1'
                    ' AND anonymised_at = now()', line_new) INTO lines USING run;
 
     EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING STORAGE)'
                    ' WITH (fillfactor = 85)', call_new, call_part);
-    EXECUTE format('INSERT INTO %I SELECT %s FROM %I s LEFT JOIN %I l'
+    EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM %I s LEFT JOIN %I l'
                    ' ON l.line_id = s.line_id AND l.event_date = s.event_date,'
                    ' LATERAL (SELECT s.anonymised_at IS NULL AND l.anonymised_at IS NOT NULL AS d) due',
-                   call_new, call_cols, call_part, line_new);
+                   call_new, call_names, call_cols, call_part, line_new);
     EXECUTE format('SELECT count(*) FROM %I WHERE anonymised_at = now()', call_new) INTO settlement;
 
     -- The indexes of the partitions, built once over the new rows and named after the parents'
