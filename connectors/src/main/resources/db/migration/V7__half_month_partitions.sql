@@ -102,10 +102,12 @@ CREATE FUNCTION cdrflow_anonymise_half_month(first_day date, run uuid, cutoff ti
 AS $$
 DECLARE
     last_end   date := cdrflow_half_month_end(first_day);
-    line_part  text := 'invoice_line_' || to_char(first_day, 'YYYY_MM_DD');
-    call_part  text := 'settlement_call_' || to_char(first_day, 'YYYY_MM_DD');
-    line_new   text := 'invoice_line_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised';
-    call_new   text := 'settlement_call_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised';
+    -- Partition names: invoice_line_2026_04_16; the new tables: invoice_line_2026_04_16_anonymised.
+    part_day   text := to_char(first_day, 'YYYY_MM_DD');
+    line_part  text := 'invoice_line_' || part_day;
+    call_part  text := 'settlement_call_' || part_day;
+    line_new   text := line_part || '_anonymised';
+    call_new   text := call_part || '_anonymised';
     cleared    text[] := ARRAY['msisdn', 'imsi', 'counterpart_number', 'account_id',
                                'subscription_id', 'network_element', 'call_reference',
                                'event_start'];
@@ -196,7 +198,7 @@ BEGIN
     -- indexes; ATTACH adopts them. The range check spares ATTACH a scan of the new rows.
     FOREACH t IN ARRAY ARRAY['invoice_line', 'settlement_call'] LOOP
         EXECUTE format('ALTER TABLE %I ADD CONSTRAINT half_month CHECK (event_date >= %L AND event_date < %L)',
-                       t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised', first_day, last_end);
+                       t || '_' || part_day || '_anonymised', first_day, last_end);
         FOR ix IN SELECT i.indisprimary, c.relname AS name, pg_get_indexdef(i.indexrelid) AS def,
                          (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.n)
                             FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
@@ -206,7 +208,7 @@ BEGIN
                    WHERE i.indrelid = t::regclass LOOP
             IF ix.indisprimary THEN
                 EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (%s)',
-                               t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised',
+                               t || '_' || part_day || '_anonymised',
                                ix.name || '_' || to_char(first_day, 'YYYYMMDD') || '_new', ix.cols);
             ELSE
                 EXECUTE regexp_replace(ix.def, '^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+',
@@ -214,8 +216,7 @@ BEGIN
                                        || quote_ident(ix.name || '_' || to_char(first_day, 'YYYYMMDD')
                                                       || '_new')
                                        || ' ON '
-                                       || quote_ident(t || '_' || to_char(first_day, 'YYYY_MM_DD')
-                                                      || '_anonymised'));
+                                       || quote_ident(t || '_' || part_day || '_anonymised'));
             END IF;
         END LOOP;
     END LOOP;
@@ -253,20 +254,20 @@ BEGIN
     EXECUTE format('DROP TABLE %I, %I', line_part, call_part);
     FOREACH t IN ARRAY ARRAY['invoice_line', 'settlement_call'] LOOP
         EXECUTE format('ALTER TABLE %I DROP CONSTRAINT half_month',
-                       t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised');
+                       t || '_' || part_day || '_anonymised');
         EXECUTE format('ALTER TABLE %I RENAME TO %I',
-                       t || '_' || to_char(first_day, 'YYYY_MM_DD') || '_anonymised',
-                       t || '_' || to_char(first_day, 'YYYY_MM_DD'));
+                       t || '_' || part_day || '_anonymised',
+                       t || '_' || part_day);
         -- The parent index invoice_line_pkey gives invoice_line_2026_04_01_pkey, and so on.
         FOR ix IN SELECT c.relname AS name, pc.relname AS parent
                     FROM pg_index i
                     JOIN pg_class c ON c.oid = i.indexrelid
                     JOIN pg_inherits h ON h.inhrelid = i.indexrelid
                     JOIN pg_class pc ON pc.oid = h.inhparent
-                   WHERE i.indrelid = (t || '_' || to_char(first_day, 'YYYY_MM_DD'))::regclass LOOP
-            IF to_regclass(replace(ix.parent, t, t || '_' || to_char(first_day, 'YYYY_MM_DD'))) IS NULL THEN
+                   WHERE i.indrelid = (t || '_' || part_day)::regclass LOOP
+            IF to_regclass(replace(ix.parent, t, t || '_' || part_day)) IS NULL THEN
                 EXECUTE format('ALTER INDEX %I RENAME TO %I', ix.name,
-                               replace(ix.parent, t, t || '_' || to_char(first_day, 'YYYY_MM_DD')));
+                               replace(ix.parent, t, t || '_' || part_day));
             END IF;
         END LOOP;
     END LOOP;

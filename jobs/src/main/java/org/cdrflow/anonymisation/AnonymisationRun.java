@@ -249,17 +249,14 @@ public final class AnonymisationRun {
    * lines as are pending.
    */
   private List<HalfMonth> halfMonthsToRewrite(Connection c, Instant cutoff) throws SQLException {
-    List<HalfMonth> candidates = new ArrayList<>();
-    List<Long> rows = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.HALF_MONTHS)) {
-      ps.setObject(1, LocalDate.ofInstant(cutoff, AnonymisationCutoff.OSLO));
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          HalfMonth h = new HalfMonth(r.getObject(1, LocalDate.class));
-          if (h.endsBy(cutoff)) {
-            candidates.add(h);
-            rows.add((long) r.getFloat(2));
-          }
+    record Partition(HalfMonth half, long rows) {}
+    List<Partition> before = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.HALF_MONTHS);
+        ResultSet r = ps.executeQuery()) {
+      while (r.next()) {
+        HalfMonth h = new HalfMonth(r.getObject(1, LocalDate.class));
+        if (h.endsBy(cutoff)) {
+          before.add(new Partition(h, (long) r.getFloat(2)));
         }
       }
     }
@@ -267,22 +264,21 @@ public final class AnonymisationRun {
     try (PreparedStatement pending =
             c.prepareStatement(AnonymisationStatements.PENDING_IN_HALF_MONTH);
         PreparedStatement sample = c.prepareStatement(AnonymisationStatements.DUE_IN_SAMPLE)) {
-      for (int i = 0; i < candidates.size(); i++) {
-        HalfMonth h = candidates.get(i);
-        long needed = Math.max(1, rows.get(i) / 3);
-        pending.setObject(1, h.firstDay());
-        pending.setObject(2, h.end());
+      for (Partition p : before) {
+        long needed = Math.max(1, p.rows() / 3);
+        pending.setObject(1, p.half().firstDay());
+        pending.setObject(2, p.half().end());
         pending.setLong(3, needed);
         if (row(pending, 1)[0] < needed) {
           continue;
         }
         sample.setArray(1, statuses(c, LineFate.ANONYMISE));
-        sample.setObject(2, h.firstDay());
-        sample.setObject(3, h.end());
+        sample.setObject(2, p.half().firstDay());
+        sample.setObject(3, p.half().end());
         sample.setInt(4, 1_000);
         long[] dueOfSampled = row(sample, 2);
         if (dueOfSampled[1] > 0 && dueOfSampled[0] * 2 >= dueOfSampled[1]) {
-          chosen.add(h);
+          chosen.add(p.half());
         }
       }
     }

@@ -122,7 +122,7 @@ final class AnonymisationStatements {
   /**
    * Plan: the half-month partitions of both tables (docs/anonymisation.md, "Half-month
    * partitions"), by first day, with the rows PostgreSQL estimates the line partition holds (-1:
-   * never counted). Parameter: the cutoff's date (only half months ending by it).
+   * never counted).
    */
   static final String HALF_MONTHS =
       "SELECT to_date(substr(c.relname, 14), 'YYYY_MM_DD') AS first_day, c.reltuples"
@@ -130,7 +130,6 @@ final class AnonymisationStatements {
           + " WHERE h.inhparent = 'invoice_line'::regclass"
           + " AND c.relname ~ '^invoice_line_[0-9]{4}_[0-9]{2}_[0-9]{2}$'"
           + " AND to_regclass('settlement_call_' || substr(c.relname, 14)) IS NOT NULL"
-          + " AND cdrflow_half_month_end(to_date(substr(c.relname, 14), 'YYYY_MM_DD')) <= ?"
           + " ORDER BY 1";
 
   /**

@@ -23,11 +23,6 @@ public record HalfMonth(LocalDate firstDay) implements Serializable {
     }
   }
 
-  /** The half month holding {@code day}. */
-  public static HalfMonth of(LocalDate day) {
-    return new HalfMonth(day.withDayOfMonth(day.getDayOfMonth() < 16 ? 1 : 16));
-  }
-
   /** The first day after it (exclusive end). */
   public LocalDate end() {
     return firstDay.getDayOfMonth() == 1

@@ -59,28 +59,17 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
     long started = System.nanoTime();
     SplitOutcome outcome;
     try {
-      outcome = doSplit(connection, split, work);
-      connection.commit();
+      outcome = inOneTransaction(split);
     } catch (SQLException e) {
-      rollbackQuietly();
       if (split.table() != Split.Table.HALF_MONTH
           || !AnonymisationStatements.HALF_MONTH_LEFT_TO_ROWS.equals(e.getSQLState())) {
         throw e;
       }
       // Writes to the half month were waiting for it (a late or replayed event): its rows are
-      // updated one by one instead, in a transaction of their own.
+      // updated one by one instead.
       LOG.warn(
           "Half month {} updated row by row: {}", split.halfMonth().firstDay(), e.getMessage());
-      try {
-        outcome = doSplit(connection, split.asRange(), work);
-        connection.commit();
-      } catch (SQLException | RuntimeException again) {
-        rollbackQuietly();
-        throw again;
-      }
-    } catch (RuntimeException e) {
-      rollbackQuietly();
-      throw e;
+      outcome = inOneTransaction(split.asRange());
     }
     committed++;
     LOG.info(
@@ -96,6 +85,17 @@ public class SplitAnonymiser extends RichMapFunction<Split, SplitOutcome> {
           "fault injected after " + committed + " committed splits (test of resumption)");
     }
     return outcome;
+  }
+
+  private SplitOutcome inOneTransaction(Split split) throws SQLException {
+    try {
+      SplitOutcome outcome = doSplit(connection, split, work);
+      connection.commit();
+      return outcome;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
   }
 
   /** The split's changes and their addition to the run, inside the caller's transaction. */
