@@ -100,7 +100,6 @@ public final class LocalStreamingRun {
     conf.addAll(Configuration.fromMap(flinkSettings));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
-    env.getConfig().enableObjectReuse();
     StreamingJobMain.build(env, config);
     job = env.executeAsync("cdrflow-mediation");
   }

@@ -19,6 +19,7 @@ import org.cdrflow.pipeline.EventTimeRater;
 import org.cdrflow.pipeline.HourlyAudit;
 import org.cdrflow.pipeline.HourlyAuditAggregator;
 import org.cdrflow.pipeline.InjectedFault;
+import org.cdrflow.pipeline.MediatedCallSerializer;
 import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
 import org.cdrflow.pipeline.Rejection;
@@ -65,6 +66,9 @@ public final class MediationJob {
       ReferenceDataProvider reference,
       Settings settings,
       Outputs outputs) {
+    // Chained operators hand records on without a defensive copy: every function emits an object
+    // it no longer changes, and what it keeps in heap state came from a shuffle or is its own.
+    env.getConfig().enableObjectReuse();
     long maxFutureMs = Duration.ofHours(1).toMillis();
     WatermarkStrategy<IncomingCdr> watermarks =
         WatermarkStrategy.<IncomingCdr>forBoundedOutOfOrderness(settings.outOfOrderness())
@@ -82,6 +86,7 @@ public final class MediationJob {
 
     SingleOutputStreamOperator<MediatedCall> mediated =
         raw.process(new MediationFunction(reference, settings.homeOperatorId(), settings.fault()))
+            .returns(MediatedCallSerializer.TYPE)
             .uid("mediate")
             .name("Decode, validate, normalise, enrich");
 
@@ -89,6 +94,7 @@ public final class MediationJob {
         mediated
             .keyBy(MediatedCall::callKey)
             .process(new CallAssembler(settings.partialTimeout(), settings.dedupWindow()))
+            .returns(MediatedCallSerializer.TYPE)
             .uid("assemble-calls")
             .name("Drop duplicates, join partials");
 

@@ -150,7 +150,9 @@ public final class CdrMediation {
     call.sourceTopic = in.sourceTopic;
     call.sourcePartition = in.sourcePartition;
     call.sourceOffset = in.sourceOffset;
-    call.payload = in.payload;
+    // Only a partial can still be rejected after this point (LATE_PARTIAL, which keeps the bytes);
+    // a complete record's bytes would only travel through the shuffle to be dropped.
+    call.payload = in.sequenceNumber == 0 ? null : in.payload;
     call.networkElement = in.networkElement;
     call.callReference = in.callReference;
     call.recordType = type;

@@ -1,8 +1,10 @@
 package org.cdrflow.mediation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -127,6 +129,27 @@ class CdrMediationTest {
         assertInstanceOf(MediationOutcome.Rejected.class, mediation.mediate(in, REF, NOW));
     assertEquals("UNDECODABLE", r.reason().name());
     assertEquals(in.undecodableReason, r.detail());
+  }
+
+  @Test
+  void onlyAPartialRecordKeepsItsBytesForALaterReject() {
+    MediatedCall complete =
+        assertInstanceOf(MediationOutcome.Mediated.class, mediation.mediate(moc(r -> {}), REF, NOW))
+            .call();
+    assertNull(complete.payload, "a complete record cannot be rejected after mediation");
+    MediatedCall partial =
+        assertInstanceOf(
+                MediationOutcome.Mediated.class,
+                mediation.mediate(
+                    moc(
+                        r -> {
+                          r.sequenceNumber = 2;
+                          r.lastPartial = false;
+                        }),
+                    REF,
+                    NOW))
+            .call();
+    assertArrayEquals(new byte[] {1}, partial.payload, "kept for LATE_PARTIAL");
   }
 
   @Test
