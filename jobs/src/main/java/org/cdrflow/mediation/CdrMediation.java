@@ -48,7 +48,7 @@ public final class CdrMediation {
   /** What an id field (networkElement, callReference, causeForTerm, trunks) may contain. */
   static final String ID_CHARACTERS = "letters, digits and - _ . : / @ # + =";
 
-  private final NumberNormaliser normaliser = new NumberNormaliser();
+  private final NumberNormaliser normaliser = NumberNormaliser.shared();
   private final MobileCountryCodes mcc = MobileCountryCodes.standard();
   private final InterconnectSettlementRule settlement;
 

@@ -69,6 +69,14 @@ public final class NumberNormaliser implements Serializable {
     }
   }
 
+  /**
+   * Entries in the cache of {@link #shared()}: the two default caches of a TaskManager with two
+   * slots, in one (about 94 MB when full).
+   */
+  static final int SHARED_CACHE_SIZE = 1 << 19;
+
+  private static volatile NumberNormaliser shared;
+
   private final int cacheSize;
 
   /**
@@ -95,6 +103,25 @@ public final class NumberNormaliser implements Serializable {
         cacheSize == 0
             ? null
             : new CacheEntry[Integer.highestOneBit(Math.max(1, cacheSize - 1)) << 1];
+  }
+
+  /**
+   * The normaliser every mediation in this JVM uses. Every subtask sees every number (the feed is
+   * partitioned by call, not by subscriber), so one cache shared by the slots of a TaskManager pays
+   * libphonenumber once per number instead of once per slot (docs/benchmarks.md, "Optimisations").
+   */
+  public static NumberNormaliser shared() {
+    NumberNormaliser n = shared;
+    if (n == null) {
+      synchronized (NumberNormaliser.class) {
+        n = shared;
+        if (n == null) {
+          n = new NumberNormaliser(SHARED_CACHE_SIZE);
+          shared = n;
+        }
+      }
+    }
+    return n;
   }
 
   /**

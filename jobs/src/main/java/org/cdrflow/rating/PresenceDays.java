@@ -77,18 +77,25 @@ public class PresenceDays {
     return n;
   }
 
+  /**
+   * Moves the range {@code days} later: bit {@code i + days} becomes bit {@code i}, word by word.
+   */
   private void slide(int days) {
-    long[] moved = new long[bits.length];
-    for (int i = 0; i < DAYS; i++) {
-      if ((bits[i >>> 6] & (1L << (i & 63))) == 0) {
-        continue;
-      }
-      int j = i - days;
-      if (j < 0) {
-        forgotten = true;
-      } else {
-        moved[j >>> 6] |= 1L << (j & 63);
-      }
+    int words = bits.length;
+    int wordShift = Math.min(days, DAYS) >>> 6;
+    int bitShift = days & 63;
+    for (int w = 0; w < wordShift; w++) {
+      forgotten |= bits[w] != 0;
+    }
+    if (days < DAYS && bitShift != 0) {
+      forgotten |= (bits[wordShift] & ((1L << bitShift) - 1)) != 0;
+    }
+    long[] moved = new long[words];
+    for (int j = 0; days < DAYS && j + wordShift < words; j++) {
+      int from = j + wordShift;
+      long low = bits[from] >>> bitShift;
+      long high = bitShift != 0 && from + 1 < words ? bits[from + 1] << (64 - bitShift) : 0;
+      moved[j] = low | high;
     }
     bits = moved;
     firstDay += days;

@@ -3,6 +3,7 @@ package org.cdrflow.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.i18n.phonenumbers.NumberParseException;
@@ -259,6 +260,26 @@ class NumberNormaliserTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The slots of one TaskManager share one cache: every thread gets the same normaliser. */
+  @Test
+  void theSharedNormaliserIsOnePerJvm() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<NumberNormaliser>> seen = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        seen.add(pool.submit(NumberNormaliser::shared));
+      }
+      for (Future<NumberNormaliser> s : seen) {
+        assertSame(NumberNormaliser.shared(), s.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(
+        new NumberNormaliser(0).normalise("004791234567"),
+        NumberNormaliser.shared().normalise("004791234567"));
   }
 
   /** Flink functions hold it as a field, so it travels serialised to the task managers. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class PresenceDaysTest {
@@ -59,5 +61,50 @@ class PresenceDaysTest {
     assertTrue(p.isPresent(DAY));
     p.record(DAY - 100); // older than the range: not kept
     assertFalse(p.isPresent(DAY - 100));
+  }
+
+  /**
+   * Random sequences of days (forward, backward, small and large jumps) against a model that keeps
+   * the days themselves: the bitset must say the same for every day around the range.
+   */
+  @Test
+  void agreesWithADayByDayModel() {
+    Random random = new Random(7);
+    for (int run = 0; run < 300; run++) {
+      PresenceDays p = new PresenceDays();
+      TreeSet<Integer> kept = new TreeSet<>();
+      int first = 0;
+      boolean forgotten = false;
+      int day = DAY;
+      for (int step = 0; step < 40; step++) {
+        int jump = random.nextInt(4);
+        day +=
+            jump == 0
+                ? random.nextInt(3)
+                : jump == 1
+                    ? random.nextInt(70)
+                    : jump == 2 ? -random.nextInt(120) : 200 + random.nextInt(150);
+        p.record(day);
+        if (kept.isEmpty() && step == 0) {
+          first = day - (PresenceDays.DAYS - 1);
+        }
+        if (day > first + PresenceDays.DAYS - 1) {
+          first = day - (PresenceDays.DAYS - 1);
+          while (!kept.isEmpty() && kept.first() < first) {
+            kept.pollFirst();
+            forgotten = true;
+          }
+        }
+        if (day >= first) {
+          kept.add(day);
+        }
+        assertEquals(forgotten, p.forgotten, "run " + run + " step " + step);
+        for (int d = first - 3; d < first + PresenceDays.DAYS + 3; d++) {
+          boolean expected =
+              d < first ? forgotten : d < first + PresenceDays.DAYS && kept.contains(d);
+          assertEquals(expected, p.isPresent(d), "run " + run + " step " + step + " day " + d);
+        }
+      }
+    }
   }
 }
