@@ -23,6 +23,7 @@ import org.cdrflow.pipeline.MediatedCallSerializer;
 import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
 import org.cdrflow.pipeline.Rejection;
+import org.cdrflow.pipeline.StateKeySerializer;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.UsageNotice;
 import org.cdrflow.reference.ReferenceDataProvider;
@@ -92,7 +93,7 @@ public final class MediationJob {
 
     SingleOutputStreamOperator<MediatedCall> calls =
         mediated
-            .keyBy(MediatedCall::callKey)
+            .keyBy(MediatedCall::callKey, StateKeySerializer.TYPE)
             .process(new CallAssembler(settings.partialTimeout(), settings.dedupWindow()))
             .returns(MediatedCallSerializer.TYPE)
             .uid("assemble-calls")
@@ -100,7 +101,7 @@ public final class MediationJob {
 
     SingleOutputStreamOperator<InvoiceLine> lines =
         calls
-            .keyBy(c -> c.subscriptionId)
+            .keyBy(c -> c.subscriptionId, StateKeySerializer.TYPE)
             .process(new EventTimeRater(reference))
             .uid("rate")
             .name("Rate in event-time order");
@@ -108,7 +109,7 @@ public final class MediationJob {
     DataStream<SettlementCall> settled = lines.getSideOutput(EventTimeRater.SETTLEMENT);
     SingleOutputStreamOperator<SettlementDailyRow> daily =
         settled
-            .keyBy(DailySettlement::keyOf)
+            .keyBy(DailySettlement::keyOf, StateKeySerializer.TYPE)
             .process(new DailySettlementAggregator(settings.aggregateFlushMs()))
             .uid("settlement-daily")
             .name("Sum settlement per partner and day");

@@ -1,0 +1,203 @@
+package org.cdrflow.pipeline;
+
+import java.io.IOException;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * The serializer of the string keys of keyed state (a call's networkElement|callReference|
+ * recordType, a subscription id): byte for byte Flink's {@link StringSerializer} format, so
+ * checkpoints, savepoints and RocksDB entries written with either are read by the other and a
+ * running job keeps its state across the change; but the bytes of a key are written in one piece
+ * instead of one call per byte. A heap checkpoint writes every key of the 7-day duplicate memory
+ * again; that per-byte writing was a tenth of the job's CPU (docs/benchmarks.md, "Optimisations").
+ */
+public final class StateKeySerializer extends TypeSerializer<String> {
+  private static final long serialVersionUID = 1L;
+
+  /** The type to key a stream by, for {@code keyBy(selector, TYPE)}. */
+  public static final TypeInformation<String> TYPE = new Type();
+
+  private static final int HIGH_BIT = 0x80;
+
+  /**
+   * One buffer per thread: the task thread and the thread writing an asynchronous snapshot may both
+   * hold this serializer.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+
+  @Override
+  public boolean isImmutableType() {
+    return true;
+  }
+
+  @Override
+  public TypeSerializer<String> duplicate() {
+    return this;
+  }
+
+  @Override
+  public String createInstance() {
+    return "";
+  }
+
+  @Override
+  public String copy(String from) {
+    return from;
+  }
+
+  @Override
+  public String copy(String from, String reuse) {
+    return from;
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  /** {@link StringValue#writeString}'s encoding: length + 1 and then every char, 7 bits a byte. */
+  @Override
+  public void serialize(String s, DataOutputView out) throws IOException {
+    if (s == null) {
+      out.write(0);
+      return;
+    }
+    int n = s.length();
+    int most = 5 + 3 * n;
+    byte[] b = SCRATCH.get();
+    if (b.length < most) {
+      b = new byte[most];
+      SCRATCH.set(b);
+    }
+    int p = 0;
+    int length = n + 1;
+    while (length >= HIGH_BIT) {
+      b[p++] = (byte) (length | HIGH_BIT);
+      length >>>= 7;
+    }
+    b[p++] = (byte) length;
+    for (int i = 0; i < n; i++) {
+      int c = s.charAt(i);
+      while (c >= HIGH_BIT) {
+        b[p++] = (byte) (c | HIGH_BIT);
+        c >>>= 7;
+      }
+      b[p++] = (byte) c;
+    }
+    out.write(b, 0, p);
+  }
+
+  @Override
+  public String deserialize(DataInputView in) throws IOException {
+    return StringValue.readString(in);
+  }
+
+  @Override
+  public String deserialize(String reuse, DataInputView in) throws IOException {
+    return StringValue.readString(in);
+  }
+
+  @Override
+  public void copy(DataInputView source, DataOutputView target) throws IOException {
+    StringValue.copyString(source, target);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StateKeySerializer;
+  }
+
+  @Override
+  public int hashCode() {
+    return StateKeySerializer.class.hashCode();
+  }
+
+  @Override
+  public TypeSerializerSnapshot<String> snapshotConfiguration() {
+    return new Snapshot();
+  }
+
+  /** Takes over state written with Flink's string serializer as it is: the bytes are the same. */
+  public static final class Snapshot extends SimpleTypeSerializerSnapshot<String> {
+    public Snapshot() {
+      super(StateKeySerializer::new);
+    }
+
+    @Override
+    public TypeSerializerSchemaCompatibility<String> resolveSchemaCompatibility(
+        TypeSerializerSnapshot<String> previous) {
+      if (previous instanceof StringSerializer.StringSerializerSnapshot) {
+        return TypeSerializerSchemaCompatibility.compatibleAsIs();
+      }
+      return super.resolveSchemaCompatibility(previous);
+    }
+  }
+
+  private static final class Type extends TypeInformation<String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean isBasicType() {
+      return false;
+    }
+
+    @Override
+    public boolean isTupleType() {
+      return false;
+    }
+
+    @Override
+    public int getArity() {
+      return 1;
+    }
+
+    @Override
+    public int getTotalFields() {
+      return 1;
+    }
+
+    @Override
+    public Class<String> getTypeClass() {
+      return String.class;
+    }
+
+    @Override
+    public boolean isKeyType() {
+      return true;
+    }
+
+    @Override
+    public TypeSerializer<String> createSerializer(SerializerConfig config) {
+      return new StateKeySerializer();
+    }
+
+    @Override
+    public String toString() {
+      return "String (state key)";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Type;
+    }
+
+    @Override
+    public int hashCode() {
+      return Type.class.hashCode();
+    }
+
+    @Override
+    public boolean canEqual(Object o) {
+      return o instanceof Type;
+    }
+  }
+}
