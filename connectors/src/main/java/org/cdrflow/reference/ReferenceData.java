@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -33,6 +34,8 @@ public final class ReferenceData implements Serializable {
   private final Map<String, SpecialNumber> specialNumbers;
   private final Map<String, CountryZone> countryZones;
   private final Map<String, String> operatorByRange;
+  private final int[] specialNumberLengths;
+  private final int[] rangeLengths;
   private final Map<String, PortedNumber[]> portingsByMsisdn;
   private final Map<String, String> partnerByOperator;
   private final Map<String, String> partnerByTrunk;
@@ -61,6 +64,8 @@ public final class ReferenceData implements Serializable {
     this.specialNumbers = index(b.specialNumbers, SpecialNumber::prefix);
     this.countryZones = index(b.countryZones, CountryZone::country);
     this.operatorByRange = new HashMap<>(b.numberRanges);
+    this.specialNumberLengths = lengthsOf(specialNumbers.keySet());
+    this.rangeLengths = lengthsOf(operatorByRange.keySet());
     this.portingsByMsisdn =
         groupSorted(
             b.portings,
@@ -137,7 +142,7 @@ public final class ReferenceData implements Serializable {
 
   /** The special-number row with the longest prefix of {@code e164}, if any. */
   public Optional<SpecialNumber> specialNumber(String e164) {
-    return Optional.ofNullable(longestPrefix(specialNumbers, e164));
+    return Optional.ofNullable(longestPrefix(specialNumbers, specialNumberLengths, e164));
   }
 
   public Optional<CountryZone> countryZone(String iso2) {
@@ -157,7 +162,7 @@ public final class ReferenceData implements Serializable {
         }
       }
     }
-    return Optional.ofNullable(longestPrefix(operatorByRange, e164));
+    return Optional.ofNullable(longestPrefix(operatorByRange, rangeLengths, e164));
   }
 
   public Optional<String> partnerOfOperator(String operatorId) {
@@ -215,17 +220,35 @@ public final class ReferenceData implements Serializable {
     return subscriptionsByMsisdn.size();
   }
 
-  private static <V> V longestPrefix(Map<String, V> byPrefix, String number) {
-    if (number == null || byPrefix.isEmpty()) {
+  private static <V> V longestPrefix(Map<String, V> byPrefix, int[] lengths, String number) {
+    if (number == null) {
       return null;
     }
-    for (int len = Math.min(number.length(), MAX_E164_LENGTH); len > 0; len--) {
-      V v = byPrefix.get(number.substring(0, len));
-      if (v != null) {
-        return v;
+    // Only the lengths some prefix has: a number is looked up this way three times a record, and
+    // trying every length made a string and a hash for each (docs/benchmarks.md).
+    for (int len : lengths) {
+      if (len <= number.length()) {
+        V v = byPrefix.get(number.substring(0, len));
+        if (v != null) {
+          return v;
+        }
       }
     }
     return null;
+  }
+
+  /**
+   * The distinct lengths of {@code prefixes} of at most {@value #MAX_E164_LENGTH}, longest first.
+   */
+  private static int[] lengthsOf(Set<String> prefixes) {
+    return prefixes.stream()
+        .mapToInt(String::length)
+        .filter(l -> l > 0 && l <= MAX_E164_LENGTH)
+        .distinct()
+        .map(l -> -l)
+        .sorted()
+        .map(l -> -l)
+        .toArray();
   }
 
   private static String rateKey(String planId, Service service, String zone) {

@@ -87,7 +87,13 @@ class ReferenceDataTest {
   }
 
   @ParameterizedTest(name = "{0} → {1}")
-  @CsvSource({"+4782012345, premium+", "+4782099999, premium", "+4781000000, "})
+  @CsvSource({
+    "+4782012345, premium+",
+    "+4782099999, premium",
+    "+47820, premium",
+    "+4782, ",
+    "+4781000000, "
+  })
   void theLongestSpecialNumberPrefixWins(String number, String description) {
     assertEquals(
         Optional.ofNullable(description),
