@@ -71,7 +71,7 @@ public final class NumberNormaliser implements Serializable {
 
   /**
    * Entries in the cache of {@link #shared()}: the two default caches of a TaskManager with two
-   * slots, in one (about 94 MB when full).
+   * slots, in one (about 94 MB when full, whatever the number of slots).
    */
   static final int SHARED_CACHE_SIZE = 1 << 19;
 

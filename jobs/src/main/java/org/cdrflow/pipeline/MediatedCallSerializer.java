@@ -22,7 +22,9 @@ import org.cdrflow.schema.RecordType;
  * one bitmap for the fields that may be null, strings as their UTF-8 bytes in one piece. Flink's
  * POJO serializer reaches every field by reflection and writes strings a character at a time; this
  * is what the job spends on every record at each of those two shuffles (docs/benchmarks.md,
- * "Optimisations"). Keyed state keeps the POJO serializer, so savepoints are unaffected.
+ * "Optimisations"). Keyed state keeps the POJO serializer, so savepoints are unaffected. Records in
+ * flight are never in a checkpoint either, as long as checkpoints stay aligned (they are: unaligned
+ * checkpoints would store them with this layout, which changes whenever a field does).
  */
 public final class MediatedCallSerializer extends TypeSerializerSingleton<MediatedCall> {
   private static final long serialVersionUID = 1L;

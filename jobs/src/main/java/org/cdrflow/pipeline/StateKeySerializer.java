@@ -126,7 +126,11 @@ public final class StateKeySerializer extends TypeSerializer<String> {
     return new Snapshot();
   }
 
-  /** Takes over state written with Flink's string serializer as it is: the bytes are the same. */
+  /**
+   * Takes over state written with Flink's string serializer as it is: the bytes are the same.
+   * Checkpoints record this class by name, so it must keep its name and package; a build without it
+   * cannot restore them (docs/operations.md, "Upgrade").
+   */
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<String> {
     public Snapshot() {
       super(StateKeySerializer::new);

@@ -54,6 +54,35 @@ class MediatedCallSerializerTest {
     }
   }
 
+  /** Each flag alone, and every constant of every enum field, so no two can be mixed up. */
+  @Test
+  void eachFlagAndEachEnumConstantTravelsOnItsOwn() throws Exception {
+    for (Field f : fields()) {
+      Class<?> t = f.getType();
+      if (t == boolean.class) {
+        MediatedCall call = everyFieldSet();
+        for (Field g : fields()) {
+          if (g.getType() == boolean.class) {
+            g.set(call, g.equals(f));
+          }
+        }
+        MediatedCall back = roundTrip(call);
+        for (Field g : fields()) {
+          if (g.getType() == boolean.class) {
+            assertEquals(
+                g.equals(f), g.get(back), g.getName() + " when only " + f.getName() + " is set");
+          }
+        }
+      } else if (t.isEnum()) {
+        for (Object constant : t.getEnumConstants()) {
+          MediatedCall call = everyFieldSet();
+          f.set(call, constant);
+          assertEquals(constant, f.get(roundTrip(call)), f.getName());
+        }
+      }
+    }
+  }
+
   @Test
   void aCopyIsEqualButSharesNoMutableBytes() throws Exception {
     MediatedCall call = everyFieldSet();
