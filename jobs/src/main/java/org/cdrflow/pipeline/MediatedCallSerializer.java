@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -32,7 +30,8 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
   public static final MediatedCallSerializer INSTANCE = new MediatedCallSerializer();
 
   /** The type of streams of mediated calls, with this serializer. */
-  public static final TypeInformation<MediatedCall> TYPE = new Type();
+  public static final TypeInformation<MediatedCall> TYPE =
+      new SerializerType<>(MediatedCall.class, INSTANCE, false);
 
   private static final RecordType[] RECORD_TYPES = RecordType.values();
   private static final NumberClass[] NUMBER_CLASSES = NumberClass.values();
@@ -262,65 +261,6 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<MediatedCall> {
     public Snapshot() {
       super(() -> INSTANCE);
-    }
-  }
-
-  private static final class Type extends TypeInformation<MediatedCall> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<MediatedCall> getTypeClass() {
-      return MediatedCall.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<MediatedCall> createSerializer(SerializerConfig config) {
-      return INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-      return "MediatedCall (field by field)";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Type;
-    }
-
-    @Override
-    public int hashCode() {
-      return Type.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-      return o instanceof Type;
     }
   }
 }

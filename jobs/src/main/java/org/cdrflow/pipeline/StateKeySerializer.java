@@ -1,7 +1,6 @@
 package org.cdrflow.pipeline;
 
 import java.io.IOException;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -24,7 +23,8 @@ public final class StateKeySerializer extends TypeSerializer<String> {
   private static final long serialVersionUID = 1L;
 
   /** The type to key a stream by, for {@code keyBy(selector, TYPE)}. */
-  public static final TypeInformation<String> TYPE = new Type();
+  public static final TypeInformation<String> TYPE =
+      new SerializerType<>(String.class, new StateKeySerializer(), true);
 
   private static final int HIGH_BIT = 0x80;
 
@@ -143,65 +143,6 @@ public final class StateKeySerializer extends TypeSerializer<String> {
         return TypeSerializerSchemaCompatibility.compatibleAsIs();
       }
       return super.resolveSchemaCompatibility(previous);
-    }
-  }
-
-  private static final class Type extends TypeInformation<String> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<String> getTypeClass() {
-      return String.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return true;
-    }
-
-    @Override
-    public TypeSerializer<String> createSerializer(SerializerConfig config) {
-      return new StateKeySerializer();
-    }
-
-    @Override
-    public String toString() {
-      return "String (state key)";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Type;
-    }
-
-    @Override
-    public int hashCode() {
-      return Type.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-      return o instanceof Type;
     }
   }
 }
