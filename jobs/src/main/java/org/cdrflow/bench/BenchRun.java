@@ -479,8 +479,9 @@ public final class BenchRun {
     Map<String, String> flink = new LinkedHashMap<>();
     flink.put("state.backend.type", "rocksdb");
     // As production runs it (the Helm chart): incremental checkpoints, so a checkpoint's
-    // footprint is its own folder plus the shared SST files it references.
+    // footprint is its own folder plus the shared SST files it references; Bloom filters.
     flink.put("execution.checkpointing.incremental", "true");
+    flink.put("state.backend.rocksdb.use-bloom-filter", "true");
     flink.put("state.backend.rocksdb.localdir", localDir.toString());
     Map<String, Object> s = report.section("rocksdb");
     long[] sizes = new long[3];

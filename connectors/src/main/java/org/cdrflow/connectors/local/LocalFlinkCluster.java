@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * 127.0.0.1 only, on ports chosen free at each start.
  *
  * <p>The settings mirror the production deployment (docs/operations.md): RocksDB state with
- * incremental checkpoints, checkpoints retained on cancellation, {@code pipeline.max-parallelism}
- * 128, a fixed-delay restart strategy; {@link Builder#set} overrides any of them.
+ * incremental checkpoints and Bloom filters, checkpoints retained on cancellation, {@code
+ * pipeline.max-parallelism} 128, a fixed-delay restart strategy; {@link Builder#set} overrides any
+ * of them.
  *
  * <p>Layout of the work directory:
  *
@@ -363,6 +364,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     s.put("web.tmpdir", tmp.resolve("web").toString());
     s.put("state.backend.type", "rocksdb");
     s.put("execution.checkpointing.incremental", "true");
+    s.put("state.backend.rocksdb.use-bloom-filter", "true");
     s.put("execution.checkpointing.dir", checkpointDirectory().toUri().toString());
     s.put("execution.checkpointing.savepoint-dir", savepointDirectory().toUri().toString());
     s.put("execution.checkpointing.interval", "10s");

@@ -125,6 +125,10 @@ class HelmChartTest {
     assertEquals("rocksdb", conf.path("state.backend.type").asText());
     assertEquals("true", conf.path("execution.checkpointing.incremental").asText());
     assertEquals(
+        "true",
+        conf.path("state.backend.rocksdb.use-bloom-filter").asText(),
+        "most state lookups are for calls not seen yet");
+    assertEquals(
         "s3://cdrflow-state/checkpoints", conf.path("execution.checkpointing.dir").asText());
     assertEquals(
         "s3://cdrflow-state/savepoints",
