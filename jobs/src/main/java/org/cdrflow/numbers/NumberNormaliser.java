@@ -75,8 +75,6 @@ public final class NumberNormaliser implements Serializable {
    */
   static final int SHARED_CACHE_SIZE = 1 << 19;
 
-  private static volatile NumberNormaliser shared;
-
   private final int cacheSize;
 
   /**
@@ -111,17 +109,7 @@ public final class NumberNormaliser implements Serializable {
    * libphonenumber once per number instead of once per slot (docs/benchmarks.md, "Optimisations").
    */
   public static NumberNormaliser shared() {
-    NumberNormaliser n = shared;
-    if (n == null) {
-      synchronized (NumberNormaliser.class) {
-        n = shared;
-        if (n == null) {
-          n = new NumberNormaliser(SHARED_CACHE_SIZE);
-          shared = n;
-        }
-      }
-    }
-    return n;
+    return Shared.INSTANCE;
   }
 
   /**
@@ -354,5 +342,10 @@ public final class NumberNormaliser implements Serializable {
       this.raw = raw;
       this.result = result;
     }
+  }
+
+  /** Created on first use of {@link #shared()} (class initialisation is lazy and thread-safe). */
+  private static final class Shared {
+    static final NumberNormaliser INSTANCE = new NumberNormaliser(SHARED_CACHE_SIZE);
   }
 }

@@ -1,6 +1,7 @@
 package org.cdrflow.pipeline;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.mediation.VisitedZone;
@@ -49,47 +52,19 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
     return new MediatedCall();
   }
 
+  /**
+   * Through the bytes, so that the fields are listed once, in {@link #serialize} and {@link
+   * #deserialize}. Flink copies only where records are not reused, which this job does not do.
+   */
   @Override
   public MediatedCall copy(MediatedCall from) {
-    MediatedCall c = new MediatedCall();
-    c.lineId = from.lineId;
-    c.networkElement = from.networkElement;
-    c.callReference = from.callReference;
-    c.recordType = from.recordType;
-    c.eventStartMillis = from.eventStartMillis;
-    c.durationSeconds = from.durationSeconds;
-    c.volumeBytes = from.volumeBytes;
-    c.msisdn = from.msisdn;
-    c.imsi = from.imsi;
-    c.subscriptionId = from.subscriptionId;
-    c.accountId = from.accountId;
-    c.planId = from.planId;
-    c.subscriptionValidFromMillis = from.subscriptionValidFromMillis;
-    c.simBlockedAtMillis = from.simBlockedAtMillis;
-    c.counterpartNumber = from.counterpartNumber;
-    c.counterpartClass = from.counterpartClass;
-    c.counterpartCountry = from.counterpartCountry;
-    c.counterpartZone = from.counterpartZone;
-    c.visitedZone = from.visitedZone;
-    c.roamingCountry = from.roamingCountry;
-    c.roamingNordicBaltic = from.roamingNordicBaltic;
-    c.inTrunk = from.inTrunk;
-    c.outTrunk = from.outTrunk;
-    c.incomplete = from.incomplete;
-    c.rawRecords = from.rawRecords;
-    c.settlementPartnerId = from.settlementPartnerId;
-    c.settlementDirection = from.settlementDirection;
-    c.settlementProduct = from.settlementProduct;
-    c.settlementUnit = from.settlementUnit;
-    c.settlementCurrency = from.settlementCurrency;
-    c.settlementPrice = from.settlementPrice;
-    c.sourceTopic = from.sourceTopic;
-    c.sourcePartition = from.sourcePartition;
-    c.sourceOffset = from.sourceOffset;
-    c.payload = from.payload == null ? null : from.payload.clone();
-    c.sequenceNumber = from.sequenceNumber;
-    c.lastPartial = from.lastPartial;
-    return c;
+    try {
+      DataOutputSerializer bytes = new DataOutputSerializer(256);
+      serialize(from, bytes);
+      return deserialize(new DataInputDeserializer(bytes.getSharedBuffer(), 0, bytes.length()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
