@@ -45,7 +45,7 @@ import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
 public final class AnonymisationRun {
 
   /** Config key: pending rows per split, i.e. per transaction. */
-  public static final String BATCH_ROWS = "anonymisation.batch-rows";
+  public static final String BATCH_ROWS = CdrflowConfig.ANONYMISATION_BATCH_ROWS;
 
   /**
    * Tunables.

@@ -40,8 +40,11 @@ public class AnonymiseCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Clock clock = Clock.systemUTC();
-    LocalDate date = asOf == null ? AnonymisationCutoff.today(clock) : asOf;
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    LocalDate today = AnonymisationCutoff.today(clock);
+    LocalDate date = asOf == null ? today : InputChecks.notAfter("--as-of", asOf, today);
+    CdrflowConfig base = common.config();
+    StackFolder.requireStack(base, common.workDir);
+    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig config = stack.config();
       AnonymisationReport report =
           new AnonymisationRun(

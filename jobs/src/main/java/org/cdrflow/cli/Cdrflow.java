@@ -3,7 +3,10 @@ package org.cdrflow.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code cdrflow} command line (README, "Commands"). */
+/**
+ * The {@code cdrflow} command line (README, "Commands"). Exit codes: 0 done, 1 the command failed,
+ * 2 the command line or an input named on it is wrong (nothing was started).
+ */
 @Command(
     name = "cdrflow",
     mixinStandardHelpOptions = true,
@@ -24,19 +27,12 @@ import picocli.CommandLine.Command;
     })
 public class Cdrflow {
   public static void main(String[] args) {
+    LogFile.configure(args);
     System.exit(run(args));
   }
 
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Cdrflow());
-    cli.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          // A message, not a stack trace: the causes that reach a user are configuration and
-          // input problems, and their messages carry no subscriber data.
-          cmd.getErr().println("cdrflow: " + ex.getMessage());
-          return 1;
-        });
-    return cli.execute(args);
+    return CommandLineConventions.apply(new CommandLine(new Cdrflow())).execute(args);
   }
 }

@@ -86,12 +86,23 @@ public class ClusterCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path jar = jobJar != null ? jobJar : jobJarBesideCommandLine();
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException("job jar " + jar + " does not exist");
+      throw new UsageError(
+          (jobJar != null ? "--job-jar " : "the job jar ")
+              + jar
+              + ": no such file"
+              + (jobJar != null ? "" : " (build it: ./mvnw -B -DskipTests package -pl jobs -am)"));
     }
     CdrflowConfig base = common.config();
+    if (reference != null) {
+      InputChecks.referenceFolder("--reference", reference);
+    }
+    if (input != null) {
+      InputChecks.feed("--input", input);
+    }
+    StackFolder.requireStackOrNew(base, common.workDir);
     int p = parallelism != null ? parallelism : base.integer(CdrflowConfig.PARALLELISM);
     if (p < 1 || p > taskManagers * slots) {
-      throw new IllegalArgumentException(
+      throw new UsageError(
           "parallelism "
               + p
               + " needs as many slots; the cluster has "
@@ -102,10 +113,9 @@ public class ClusterCommand implements Callable<Integer> {
     }
     Path clusterDir = common.workDir.resolve("flink-cluster");
 
-    out.println(
-        base.hasKafka() && base.hasJdbc()
-            ? "== Using the configured Kafka and PostgreSQL"
-            : "== Starting the embedded stack in " + common.workDir);
+    if (base.hasKafka() && base.hasJdbc()) {
+      out.println("== Using the configured Kafka and PostgreSQL");
+    }
     try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig config = stack.config();
       if (reference != null) {

@@ -8,8 +8,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.cdrflow.connectors.config.CdrflowConfig;
@@ -32,26 +34,54 @@ import picocli.CommandLine.Option;
         "Starts the embedded stack, streams a synthetic feed through the streaming job and shows"
             + " what billing and finance would pull.")
 public class DemoCommand implements Callable<Integer> {
+  /** Where the demo keeps its feed and stack unless {@code --workdir} says otherwise. */
+  static final String DEFAULT_WORKDIR = "cdrflow-demo";
+
+  private static final String RUNNING_STACK = "running-stack.properties";
+
+  /** What a demo folder holds; a folder that holds anything else is not the demo's to clear. */
+  private static final Set<String> DEMO_ENTRIES =
+      Set.of("feed", StackFolder.DEMO_STACK, DemoNextCommands.OUT, RUNNING_STACK);
+
   @Option(
       names = "--workdir",
       paramLabel = "DIR",
-      description = "where the demo keeps its data (default ./cdrflow-demo)")
-  Path workDir = Path.of("cdrflow-demo");
+      description =
+          "where the demo keeps its feed and stack (default ./${DEFAULT-VALUE}); a previous"
+              + " demo's data there is removed first")
+  Path workDir = Path.of(DEFAULT_WORKDIR);
 
   @Option(
       names = "--records",
       paramLabel = "N",
-      description = "records in the feed (default 20000)")
+      description = "records in the feed (default ${DEFAULT-VALUE})")
   long records = 20_000;
 
-  @Option(names = "--subscribers", paramLabel = "M", description = "subscribers (default 300)")
+  @Option(
+      names = "--subscribers",
+      paramLabel = "M",
+      description = "subscribers (default ${DEFAULT-VALUE})")
   int subscribers = 300;
 
   @Option(
       names = "--rate",
       paramLabel = "PER_SECOND",
-      description = "records a second streamed into the job (default 2500)")
+      description = "records a second streamed into the job (default ${DEFAULT-VALUE})")
   long rate = 2_500;
+
+  @Option(
+      names = "--start",
+      paramLabel = "YYYY-MM-DD",
+      description =
+          "first day of the feed (default: the 1st of the current month, Europe/Oslo, so that"
+              + " the lines lie in the open billing period)")
+  LocalDate start;
+
+  @Option(
+      names = "--days",
+      paramLabel = "D",
+      description = "days of the feed (default: the whole days of this month before today)")
+  Integer days;
 
   @Option(names = "--keep", description = "leave the stack running and print how to connect")
   boolean keep;
@@ -63,82 +93,170 @@ public class DemoCommand implements Callable<Integer> {
           "Java properties (README, Configuration); without Kafka/JDBC keys the embedded stack")
   Path configFile;
 
-  /**
-   * The demo's month: more than five months back, so that today's anonymisation dry run has paid
-   * months to count.
-   */
-  static final java.time.LocalDate DEMO_START = java.time.LocalDate.of(2026, 5, 1);
-
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    GeneratorSettings settings = checkedSettings();
+    startClean();
     Path feedDir = workDir.resolve("feed");
     Path feed = feedDir.resolve("feed.jsonl");
     Path reference = feedDir.resolve("reference");
-    Files.createDirectories(feedDir);
-    out.println(
-        "== Generating a synthetic feed: " + records + " records, " + subscribers + " subscribers");
-    out.println(
-        "   "
-            + FeedGenerator.write(
-                    new GeneratorSettings(
-                        records,
-                        subscribers,
-                        42L,
-                        DEMO_START,
-                        GeneratorSettings.DEFAULT_DAYS,
-                        GeneratorSettings.DEFAULT_HOME_OPERATOR),
-                    feed,
-                    reference)
-                .summaryLine());
+    Path stackDir = workDir.resolve(StackFolder.DEMO_STACK);
+    try (CreatedFolders created = CreatedFolders.track(workDir)) {
+      Files.createDirectories(feedDir);
+      out.println(
+          "== Generating a synthetic feed: "
+              + records
+              + " records, "
+              + subscribers
+              + " subscribers, "
+              + settings.start()
+              + " to "
+              + settings.start().plusDays(settings.days() - 1L));
+      out.println("   " + FeedGenerator.write(settings, feed, reference).summaryLine());
 
-    out.println("== Starting the embedded stack (Kafka in KRaft mode, PostgreSQL) in " + workDir);
-    CdrflowConfig base =
-        CdrflowConfig.of(java.util.Map.of(CdrflowConfig.TOPIC_RAW_PARTITIONS, "2"));
-    try (RuntimeStack stack = RuntimeStack.open(base, workDir.resolve("stack"))) {
-      CdrflowConfig config = stack.config();
-      CdrflowConfig.JdbcSettings jdbc = config.jdbc();
-      new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
-      out.println("   reference data loaded from " + reference);
+      CdrflowConfig base =
+          configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
+      base = base.with(java.util.Map.of(CdrflowConfig.TOPIC_RAW_PARTITIONS, "2"));
+      try (RuntimeStack stack = RuntimeStack.open(base, stackDir)) {
+        CdrflowConfig config = stack.config();
+        CdrflowConfig.JdbcSettings jdbc = config.jdbc();
+        new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
+        out.println("   reference data loaded from " + reference);
 
-      out.println("== Starting the streaming job on a local Flink MiniCluster");
-      LocalStreamingRun job = new LocalStreamingRun(config, workDir.resolve("stack/job-state"));
-      job.start();
-      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        producer.send(feed, n -> progress(n, records), rate);
-      }
-      out.println();
-      out.println("== Waiting for the job to rate everything, then draining it");
-      job.awaitEndOfTopic(Duration.ofMinutes(10));
-      job.stopAndSave(Duration.ofMinutes(5));
-
-      try (Connection c = jdbc.connect()) {
-        summary(c);
-      }
-      out.println("== Anonymisation dry run as of today (nothing is changed)");
-      Cdrflow.run("anonymise", "--dry-run", "--config", running(config).toString());
-      if (keep) {
+        out.println("== Starting the streaming job on a local Flink MiniCluster");
+        LocalStreamingRun job = new LocalStreamingRun(config, stackDir.resolve("job-state"));
+        job.start();
+        try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
+          producer.send(feed, n -> progress(n, records), rate);
+        }
         out.println();
-        out.println("The stack keeps running. Connect with:");
-        out.println("  psql '" + jdbc.url().replace("jdbc:", "") + "' -U " + jdbc.user());
-        out.println("  JDBC URL: " + jdbc.url() + " (user " + jdbc.user() + ")");
-        out.println("  Kafka: " + config.require(CdrflowConfig.KAFKA_BOOTSTRAP));
-        out.println("Press Ctrl-C to stop.");
-        CountDownLatch forever = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
-        forever.await();
+        out.println("== Waiting for the job to rate everything, then draining it");
+        try (PhaseProgress.Processing progress = PhaseProgress.Processing.start(config, out)) {
+          job.awaitEndOfTopic(Duration.ofMinutes(10));
+        }
+        job.stopAndSave(Duration.ofMinutes(5));
+
+        DemoNextCommands next;
+        try (Connection c = jdbc.connect()) {
+          summary(c);
+          next = DemoNextCommands.find(c, workDir, stackDir);
+        }
+        Path running = running(config);
+        try {
+          out.println("== Anonymisation dry run as of today (nothing is changed)");
+          Cdrflow.run("anonymise", "--dry-run", "--config", running.toString());
+          created.keep();
+          if (keep) {
+            keepRunning(config, jdbc, next, running);
+          }
+        } finally {
+          Files.deleteIfExists(running);
+        }
+        if (!keep) {
+          next.print(out);
+        }
       }
       return 0;
     }
   }
 
+  /** Options checked before anything is written or started. */
+  private GeneratorSettings checkedSettings() throws java.io.IOException {
+    if (configFile != null) {
+      ConfigFiles.load(configFile);
+    }
+    if (records < 1) {
+      throw new UsageError("--records " + records + ": give at least 1");
+    }
+    if (subscribers < 1) {
+      throw new UsageError("--subscribers " + subscribers + ": give at least 1");
+    }
+    LocalDate today = LocalDate.now(GeneratorSettings.OSLO);
+    DemoFeedWindow window = DemoFeedWindow.endingBefore(today);
+    LocalDate first = start != null ? start : window.start();
+    int n = days != null ? days : start != null ? GeneratorSettings.DEFAULT_DAYS : window.days();
+    try {
+      return new GeneratorSettings(
+          records, subscribers, 42L, first, n, GeneratorSettings.DEFAULT_HOME_OPERATOR);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage());
+    }
+  }
+
+  /**
+   * A demo always starts from nothing: a previous demo's feed and stack in the folder are removed
+   * first (and said so), so that its audit adds up on its own. A folder holding anything else is
+   * not the demo's to clear, and one whose stack runs (a demo with {@code --keep}) is left alone.
+   */
+  private void startClean() throws java.io.IOException {
+    if (StackFolder.isNewOrEmpty(workDir)) {
+      return;
+    }
+    if (!Files.isDirectory(workDir)) {
+      throw new UsageError("--workdir " + workDir + ": is a file; expected a folder");
+    }
+    List<String> foreign = new ArrayList<>();
+    try (var entries = Files.list(workDir)) {
+      entries
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !DEMO_ENTRIES.contains(n))
+          .forEach(foreign::add);
+    }
+    if (!foreign.isEmpty()) {
+      throw new UsageError(
+          "--workdir "
+              + workDir
+              + ": holds files that are not a demo's ("
+              + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+              + "); name a new folder");
+    }
+    if (Files.exists(workDir.resolve(RUNNING_STACK))) {
+      throw new UsageError(
+          "--workdir "
+              + workDir
+              + ": a demo started with --keep runs there (or was killed; then remove "
+              + workDir.resolve(RUNNING_STACK)
+              + "); stop it with Ctrl-C first");
+    }
+    out.println("== Removing the previous demo's data in " + workDir + " (each demo starts clean)");
+    CreatedFolders.delete(workDir.resolve("feed"));
+    CreatedFolders.delete(workDir.resolve(StackFolder.DEMO_STACK));
+    CreatedFolders.delete(workDir.resolve(DemoNextCommands.OUT));
+  }
+
+  private void keepRunning(
+      CdrflowConfig config, CdrflowConfig.JdbcSettings jdbc, DemoNextCommands next, Path running)
+      throws InterruptedException {
+    out.println();
+    out.println("The stack keeps running. Connect with:");
+    out.println("  psql '" + jdbc.url().replace("jdbc:", "") + "' -U " + jdbc.user());
+    out.println("  JDBC URL: " + jdbc.url() + " (user " + jdbc.user() + ")");
+    out.println("  Kafka: " + config.require(CdrflowConfig.KAFKA_BOOTSTRAP));
+    next.printWhileRunning(out, running);
+    out.println("Press Ctrl-C to stop.");
+    CountDownLatch forever = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    Files.deleteIfExists(running);
+                  } catch (java.io.IOException e) {
+                    // The next demo says how to remove it.
+                  }
+                  forever.countDown();
+                }));
+    forever.await();
+  }
+
   /**
    * A configuration file naming the running stack, so other commands use it instead of starting
-   * one.
+   * one; removed when the stack stops.
    */
   private Path running(CdrflowConfig config) throws java.io.IOException {
-    Path file = workDir.resolve("running-stack.properties");
+    Path file = workDir.resolve(RUNNING_STACK);
     StringBuilder sb = new StringBuilder();
     for (String key :
         java.util.List.of(
@@ -165,27 +283,43 @@ public class DemoCommand implements Callable<Integer> {
   }
 
   private void summary(Connection c) throws Exception {
-    out.println("== What billing pulls: itemised lines of one subscriber");
-    table(
-        c,
-        "select to_char(event_start at time zone 'Europe/Oslo', 'YYYY-MM-DD HH24:MI') as local_time,"
-            + " service, direction, counterpart_number, roaming_country, rating_zone, billed_units,"
-            + " allowance_units, chargeable_units, amount, array_to_string(flags, '|') as flags"
-            + " from invoice_line where subscription_id = (select subscription_id from invoice_line"
-            + " where amount > 0 group by subscription_id order by count(*) desc limit 1)"
-            + " order by event_start limit 12");
+    String[] subscriber =
+        first(
+            c,
+            "select subscription_id, account_id from invoice_line where amount > 0"
+                + " group by subscription_id, account_id order by count(*) desc, subscription_id"
+                + " limit 1");
+    if (subscriber != null) {
+      out.println(
+          "== What billing pulls: the itemised lines of subscription "
+              + subscriber[0]
+              + " (account "
+              + subscriber[1]
+              + "), first 12");
+      table(
+          c,
+          "select to_char(event_start at time zone 'Europe/Oslo', 'YYYY-MM-DD HH24:MI') as"
+              + " local_time, service, direction, counterpart_number, roaming_country,"
+              + " rating_zone, billed_units, allowance_units, chargeable_units, amount,"
+              + " billing_period, array_to_string(flags, '|') as flags from invoice_line where"
+              + " subscription_id = '"
+              + subscriber[0].replace("'", "''")
+              + "' order by event_start limit 12");
+    }
     out.println("== Totals per account and billing period (top 8)");
     table(
         c,
         "select account_id, billing_period, count(*) as lines, sum(amount) as amount_nok"
             + " from invoice_line group by account_id, billing_period"
             + " order by sum(amount) desc limit 8");
-    out.println("== What finance pulls: settlement per partner, direction and product");
+    out.println(
+        "== What finance pulls: settlement per partner, direction and product (amounts to"
+            + " øre; settlement-report's CSV has the exact figures)");
     table(
         c,
         "select partner_id, direction, product, sum(events) as events,"
-            + " round(sum(seconds) / 60.0, 1) as minutes, sum(amount) as amount, currency"
-            + " from settlement_daily group by partner_id, direction, product, currency"
+            + " round(sum(seconds) / 60.0, 1) as minutes, round(sum(amount), 2) as amount,"
+            + " currency from settlement_daily group by partner_id, direction, product, currency"
             + " order by partner_id, direction, product");
     out.println("== Rejected records by reason");
     table(
@@ -198,6 +332,21 @@ public class DemoCommand implements Callable<Integer> {
             + " sum(pending_partials) as pending, sum(received) - sum(rated) - sum(rejected)"
             + " - sum(duplicates) - sum(unanswered) - sum(pending_partials) as unaccounted"
             + " from mediation_audit");
+  }
+
+  /** The first row of a query as strings, or null when it has none. */
+  static String[] first(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      if (!r.next()) {
+        return null;
+      }
+      String[] row = new String[r.getMetaData().getColumnCount()];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = r.getString(i + 1);
+      }
+      return row;
+    }
   }
 
   private void table(Connection c, String sql) throws Exception {

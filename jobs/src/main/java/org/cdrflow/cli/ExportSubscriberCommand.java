@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.numbers.NormalisedNumber;
+import org.cdrflow.numbers.NumberNormaliser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,7 +52,12 @@ public class ExportSubscriberCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    CdrflowConfig base = common.config();
+    checkArguments();
+    StackFolder.requireStack(base, common.workDir);
+    // Standard output may carry the JSON: progress goes to standard error then.
+    PrintStream progress = out == null ? System.err : System.out;
+    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir, progress)) {
       CdrflowConfig config = stack.config();
       SubscriberExport export = new SubscriberExport(config.jdbc());
       String number = export.normalise(msisdn);
@@ -76,6 +83,14 @@ public class ExportSubscriberCommand implements Callable<Integer> {
           summary.rejectedRecords(),
           summary.accounts(),
           out == null ? "" : " to " + out);
+      if (summary.invoiceLines() + summary.settlementCalls() + summary.rejectedRecords() == 0) {
+        report.println(
+            "Nothing is held about this number"
+                + (StackFolder.usesEmbedded(base)
+                    ? " in " + common.workDir
+                    : " in the configured database")
+                + (from != null || to != null ? " for the dates given" : ""));
+      }
       if (summary.accounts() > 1) {
         report.println(
             "Note: the lines belong to more than one account. A number can be given to another"
@@ -83,6 +98,23 @@ public class ExportSubscriberCommand implements Callable<Integer> {
                 + " subscription.");
       }
       return 0;
+    }
+  }
+
+  /** The number and dates, checked before anything starts; the number is never repeated. */
+  private void checkArguments() {
+    NormalisedNumber n = new NumberNormaliser().normalise(msisdn);
+    if (n.isBad()) {
+      throw new UsageError(
+          "--msisdn: not a phone number ("
+              + n.badReason().description()
+              + "); give it as +4791234567, 004791234567 or 91234567");
+    }
+    if (from != null && to != null && from.isAfter(to)) {
+      throw new UsageError("--from " + from + " is after --to " + to);
+    }
+    if (out != null && Files.isDirectory(out)) {
+      throw new UsageError("--out " + out + ": is a folder; expected a file name");
     }
   }
 

@@ -1,5 +1,6 @@
 package org.cdrflow.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -70,9 +71,17 @@ public class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig config =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
-    GeneratorSettings settings =
-        new GeneratorSettings(
-            records, subscribers, seed, start, days, config.get(CdrflowConfig.HOME_OPERATOR_ID));
+    GeneratorSettings settings;
+    try {
+      settings =
+          new GeneratorSettings(
+              records, subscribers, seed, start, days, config.get(CdrflowConfig.HOME_OPERATOR_ID));
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage());
+    }
+    if (Files.isDirectory(out)) {
+      throw new UsageError("--out " + out + ": is a folder; expected a file name");
+    }
     Path referenceDir =
         referenceOut != null ? referenceOut : out.toAbsolutePath().getParent().resolve("reference");
     if (settings.endInstant().isAfter(Instant.now())) {

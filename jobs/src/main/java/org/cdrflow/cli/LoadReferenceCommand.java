@@ -3,6 +3,7 @@ package org.cdrflow.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.db.ReferenceDataException;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
 import org.cdrflow.connectors.db.ReferenceLoadSummary;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "load-reference",
     description =
-        "Loads one CSV per reference table from DIR (upsert; a bad file changes nothing).")
+        "Loads one CSV per reference table from DIR (upsert) in one transaction: a bad file"
+            + " changes nothing, not even the files before it.")
 public class LoadReferenceCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -21,12 +23,22 @@ public class LoadReferenceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    CdrflowConfig base = common.config();
+    InputChecks.referenceFolder("DIR", dir);
+    StackFolder.requireStackOrNew(base, common.workDir);
+    try (CreatedFolders created = CreatedFolders.track(common.workDir);
+        RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
-      ReferenceLoadSummary summary =
-          new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(dir);
+      ReferenceLoadSummary summary;
+      try {
+        summary = new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(dir);
+      } catch (ReferenceDataException e) {
+        throw new IllegalArgumentException(
+            e.getMessage() + "; nothing of " + dir + " was loaded (one transaction)", e);
+      }
       System.out.println("Loaded reference data from " + dir + ":");
       System.out.println(summary);
+      created.keep();
       return 0;
     }
   }

@@ -61,27 +61,54 @@ public class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CdrflowConfig base =
-        configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
-    try (RuntimeStack stack = RuntimeStack.open(base, workDir)) {
+    CdrflowConfig base = checkedInputs();
+    try (CreatedFolders created = CreatedFolders.track(workDir, export);
+        RuntimeStack stack = RuntimeStack.open(base, workDir)) {
       CdrflowConfig config = stack.config();
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
-      System.out.println("Loading reference data from " + reference);
+      System.out.println("== Loading reference data from " + reference);
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
-      long sent;
-      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        sent = producer.send(input, null);
+      if (feedContent == InputChecks.FeedContent.EMPTY) {
+        System.out.println(
+            "== " + input + " holds no records: nothing to feed, the job state stays as it was");
+      } else {
+        System.out.println("== Feeding " + input + " into the raw topic");
+        long sent;
+        try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
+          sent = producer.send(input, PhaseProgress.feeding(System.out));
+        }
+        System.out.println("Fed " + sent + " records from " + input);
+        System.out.println("== Running the streaming job until the feed is consumed");
+        try (PhaseProgress.Processing progress =
+            PhaseProgress.Processing.start(config, System.out)) {
+          new LocalStreamingRun(config, workDir.resolve("job-state"))
+              .runToEndOfTopic(timeout, msg -> System.out.println("== " + msg));
+        }
       }
-      System.out.println("Fed " + sent + " records from " + input);
-      new LocalStreamingRun(config, workDir.resolve("job-state"))
-          .runToEndOfTopic(timeout, msg -> System.out.println(msg));
       if (export != null) {
+        System.out.println("== Exporting the output tables to " + export);
         try (Connection c = jdbc.connect()) {
           Map<String, Integer> rows = TableExport.exportAll(c, export);
           System.out.println("Exported to " + export + ": " + rows);
         }
       }
+      created.keep();
       return 0;
     }
+  }
+
+  private InputChecks.FeedContent feedContent;
+
+  /** Every option and file checked before anything starts (exit 2 with one line otherwise). */
+  private CdrflowConfig checkedInputs() throws java.io.IOException {
+    CdrflowConfig base =
+        configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
+    InputChecks.referenceFolder("--reference", reference);
+    feedContent = InputChecks.feed("--input", input);
+    if (export != null) {
+      InputChecks.outputFolder("--export", export);
+    }
+    StackFolder.requireStackOrNew(base, workDir);
+    return base;
   }
 }

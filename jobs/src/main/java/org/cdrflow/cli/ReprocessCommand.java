@@ -48,6 +48,7 @@ public class ReprocessCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CdrflowConfig base = common.config();
+    StackFolder.requireStack(base, common.workDir);
     try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig config = stack.config();
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();

@@ -1,7 +1,9 @@
 package org.cdrflow.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.db.DatabaseSchema;
@@ -23,10 +25,20 @@ public final class RuntimeStack implements AutoCloseable {
   }
 
   public static RuntimeStack open(CdrflowConfig config, Path workDir) {
+    return open(config, workDir, System.out);
+  }
+
+  /** As {@link #open(CdrflowConfig, Path)}, telling {@code progress} what it starts. */
+  public static RuntimeStack open(CdrflowConfig config, Path workDir, PrintStream progress) {
     EmbeddedStack embedded = null;
     CdrflowConfig effective = config;
     if (!config.hasKafka() || !config.hasJdbc()) {
+      progress.println("== Starting the embedded stack (Kafka broker, PostgreSQL) in " + workDir);
+      LogFile.announce(progress);
+      long started = System.nanoTime();
       embedded = EmbeddedStack.start(workDir);
+      progress.printf(
+          Locale.ROOT, "   up in %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
       Map<String, String> overrides = new HashMap<>();
       if (!config.hasKafka()) {
         overrides.put(CdrflowConfig.KAFKA_BOOTSTRAP, embedded.kafkaBootstrapServers());

@@ -45,38 +45,88 @@ public class SettlementReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    CdrflowConfig base = common.config();
+    StackFolder.requireStack(base, common.workDir);
+    Path file = out != null ? out : Path.of("settlement-" + partner + "-" + month + ".csv");
+    if (Files.isDirectory(file)) {
+      throw new UsageError("--out " + file + ": is a folder; expected a file name");
+    }
+    String where = StackFolder.usesEmbedded(base) ? " in " + common.workDir : "";
+    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       List<SettlementDailyRow> rows = new ArrayList<>();
-      try (Connection c = jdbc.connect();
-          PreparedStatement s =
-              c.prepareStatement(
-                  "select partner_id, direction, product, currency, day, events, seconds, amount"
-                      + " from settlement_daily where partner_id = ? and day >= ? and day < ?")) {
-        s.setString(1, partner);
-        s.setDate(2, Date.valueOf(month.atDay(1)));
-        s.setDate(3, Date.valueOf(month.plusMonths(1).atDay(1)));
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            rows.add(
-                new SettlementDailyRow(
-                    r.getString(1),
-                    r.getString(2),
-                    r.getString(3),
-                    r.getString(4),
-                    r.getDate(5).toLocalDate(),
-                    r.getLong(6),
-                    r.getLong(7),
-                    r.getBigDecimal(8)));
-          }
-        }
+      try (Connection c = jdbc.connect()) {
+        requireKnownPartner(c, where);
+        rows.addAll(settled(c));
       }
       SettlementStatement statement = SettlementStatement.of(partner, month, rows);
       System.out.print(statement.toTable());
-      Path file = out != null ? out : Path.of("settlement-" + partner + "-" + month + ".csv");
+      if (rows.isEmpty()) {
+        System.out.println(
+            "(looked" + (where.isEmpty() ? " in the configured database" : where) + ")");
+      }
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Files.writeString(file, statement.toCsv(), StandardCharsets.UTF_8);
       System.out.println("Written to " + file);
       return 0;
     }
+  }
+
+  /** An unknown partner is a mistake, not a month without traffic: no statement is written. */
+  private void requireKnownPartner(Connection c, String where) throws Exception {
+    try (PreparedStatement s = c.prepareStatement("select 1 from partner where partner_id = ?")) {
+      s.setString(1, partner);
+      try (ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          return;
+        }
+      }
+    }
+    List<String> known = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement("select partner_id from partner order by partner_id limit 12");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        known.add(r.getString(1));
+      }
+    }
+    throw new IllegalArgumentException(
+        "--partner "
+            + partner
+            + ": no such partner"
+            + where
+            + (known.isEmpty()
+                ? " (its partner table is empty: load the reference data first)"
+                : " (partners: " + String.join(", ", known) + ")"));
+  }
+
+  private List<SettlementDailyRow> settled(Connection c) throws Exception {
+    List<SettlementDailyRow> rows = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "select partner_id, direction, product, currency, day, events, seconds, amount"
+                + " from settlement_daily where partner_id = ? and day >= ? and day < ?")) {
+      s.setString(1, partner);
+      s.setDate(2, Date.valueOf(month.atDay(1)));
+      s.setDate(3, Date.valueOf(month.plusMonths(1).atDay(1)));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(
+              new SettlementDailyRow(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getDate(5).toLocalDate(),
+                  r.getLong(6),
+                  r.getLong(7),
+                  r.getBigDecimal(8)));
+        }
+      }
+    }
+    return rows;
   }
 }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The configuration every command and job reads: Java properties, keys documented in the README
@@ -72,6 +74,39 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(SINK_BATCH_SIZE, "2000"),
           Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"));
 
+  /** Config key of the anonymisation job (read by it): pending rows per committed split. */
+  public static final String ANONYMISATION_BATCH_ROWS = "anonymisation.batch-rows";
+
+  /**
+   * Every key a configuration may hold (README, "Configuration"), besides those under {@value
+   * #KAFKA_CLIENT_PREFIX}. A key added to the code must be added here and to the README: the
+   * command line refuses keys it does not know, so that a misspelt key is not silently ignored.
+   */
+  public static final Set<String> KNOWN_KEYS =
+      Set.of(
+          HOME_OPERATOR_ID,
+          KAFKA_BOOTSTRAP,
+          TOPIC_RAW,
+          TOPIC_RAW_PARTITIONS,
+          TOPIC_REJECTED,
+          TOPIC_NOTIFICATIONS,
+          KAFKA_GROUP_ID,
+          JDBC_URL,
+          JDBC_USER,
+          JDBC_PASSWORD,
+          WATERMARK_OUT_OF_ORDERNESS,
+          WATERMARK_IDLENESS,
+          PARTIAL_TIMEOUT,
+          DEDUP_WINDOW,
+          REFERENCE_REFRESH,
+          PARALLELISM,
+          CHECKPOINT_INTERVAL,
+          LOCAL_CHECKPOINT_INTERVAL,
+          SINK_BATCH_SIZE,
+          SINK_BATCH_INTERVAL,
+          ANONYMISATION_BATCH_ROWS,
+          TESTING_FAIL_ONCE_AFTER);
+
   private final TreeMap<String, String> values = new TreeMap<>();
 
   private CdrflowConfig(Map<String, String> values) {
@@ -94,6 +129,17 @@ public final class CdrflowConfig implements Serializable {
     Map<String, String> m = new TreeMap<>();
     p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
     return new CdrflowConfig(m);
+  }
+
+  /** The keys this configuration holds that are neither known nor Kafka client settings. */
+  public Set<String> unknownKeys() {
+    Set<String> unknown = new TreeSet<>();
+    for (String k : values.keySet()) {
+      if (!KNOWN_KEYS.contains(k) && !k.startsWith(KAFKA_CLIENT_PREFIX)) {
+        unknown.add(k);
+      }
+    }
+    return unknown;
   }
 
   /** A copy with {@code overrides} applied (e.g. the embedded stack's addresses). */

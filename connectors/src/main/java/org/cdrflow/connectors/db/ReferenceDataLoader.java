@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * Loads reference data from CSV files into PostgreSQL: one file per table, named {@code
  * <table>.csv}, format described in docs/reference-data.md.
  *
- * <p>Each file is loaded in one transaction and upserted on the table's primary key: loading the
- * same file twice changes nothing, a changed row is updated, rows absent from the file are kept. A
- * bad row aborts its file entirely (nothing of it is written) with a {@link ReferenceDataException}
- * naming file, line and column. Files loaded before the bad one stay loaded.
+ * <p>A directory is loaded in one transaction, each file upserted on the table's primary key:
+ * loading the same file twice changes nothing, a changed row is updated, rows absent from the file
+ * are kept. A bad row aborts the whole load (nothing of any file is written, not even of the files
+ * before it) with a {@link ReferenceDataException} naming file, line and column.
  *
  * <p>How: rows are parsed and checked in Java, sent with JDBC batches into a temporary staging
  * table, checked for duplicate keys, then upserted with one statement. When that statement fails (a
@@ -97,7 +97,8 @@ public final class ReferenceDataLoader {
    * before anything is written.
    *
    * @return rows loaded per table, in load order
-   * @throws ReferenceDataException on the first bad file; files loaded before it stay loaded
+   * @throws ReferenceDataException on the first bad file; nothing of the directory is loaded then
+   *     (all its files are one transaction)
    */
   public ReferenceLoadSummary load(Path directory) {
     if (!Files.isDirectory(directory)) {
@@ -126,11 +127,14 @@ public final class ReferenceDataLoader {
     }
     Map<String, Integer> rows = new LinkedHashMap<>();
     try (Connection connection = connect()) {
+      // The connection is this loader's own: no need to restore auto-commit afterwards.
+      connection.setAutoCommit(false);
       for (Table table : ReferenceTables.ALL) {
         if (present.contains(table.fileName())) {
           rows.put(table.name, loadFile(connection, table, directory.resolve(table.fileName())));
         }
       }
+      connection.commit();
     } catch (SQLException e) {
       throw connectionFailure(e);
     }
@@ -157,7 +161,9 @@ public final class ReferenceDataLoader {
           "not a reference table; expected one of " + String.join(", ", TABLES) + " (.csv)");
     }
     try (Connection connection = connect()) {
+      connection.setAutoCommit(false);
       int rows = loadFile(connection, table, file);
+      connection.commit();
       return new ReferenceLoadSummary(Map.of(table.name, rows));
     } catch (SQLException e) {
       throw connectionFailure(e);
@@ -190,14 +196,14 @@ public final class ReferenceDataLoader {
         e);
   }
 
-  /** One file, one transaction. */
+  /**
+   * One file, inside the caller's transaction (the caller commits); a failure rolls the whole
+   * transaction back.
+   */
   private int loadFile(Connection connection, Table table, Path file) throws SQLException {
     long started = System.nanoTime();
-    // The connection is this loader's own: no need to restore auto-commit afterwards.
-    connection.setAutoCommit(false);
     try {
       int rows = new FileLoad(connection, table, file).run();
-      connection.commit();
       LOG.info(
           "Loaded {}: {} rows in {} ms",
           table.fileName(),
@@ -407,7 +413,9 @@ public final class ReferenceDataLoader {
 
     private void createStage() throws SQLException {
       try (Statement st = connection.createStatement()) {
-        // Same column types as the target, no constraints; dropped with the transaction.
+        // Same column types as the target, no constraints; dropped with the transaction, or
+        // here by the next file of the same transaction.
+        st.execute("DROP TABLE IF EXISTS " + STAGE);
         st.execute(
             "CREATE TEMPORARY TABLE "
                 + STAGE
