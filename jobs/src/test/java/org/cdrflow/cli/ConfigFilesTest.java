@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -121,10 +123,69 @@ class ConfigFilesTest {
       System.setOut(originalOut);
     }
 
-    assertEquals(1, exit);
+    assertEquals(2, exit, "a refused input is a usage error");
     String printed = err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("chmod 600 " + file), printed);
     assertFalse(printed.contains(PASSWORD), printed);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "dedup.windw, dedup.window",
+    "kafka.topic.rejects, kafka.topic.rejected",
+    "job.paralelism, job.parallelism",
+    "jdbc.username, jdbc.user",
+    "watermark.idle, watermark.idleness",
+  })
+  void anUnknownKeyIsRefusedNamingTheNearestKnownOne(String misspelt, String meant)
+      throws Exception {
+    Path file = write("typo.properties", misspelt + "=1\n", "rw-------");
+
+    UsageError e = assertThrows(UsageError.class, () -> ConfigFiles.load(file));
+
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "--config "
+                    + file
+                    + ": unknown key '"
+                    + misspelt
+                    + "'; did you mean '"
+                    + meant
+                    + "'?"),
+        e.getMessage());
+  }
+
+  @Test
+  void kafkaClientSettingsAndEveryDocumentedKeyAreAccepted() throws Exception {
+    StringBuilder sb = new StringBuilder("kafka.client.security.protocol=PLAINTEXT\n");
+    for (String key : CdrflowConfig.KNOWN_KEYS) {
+      if (!key.contains("password")) {
+        sb.append(key).append("=1\n");
+      }
+    }
+    Path file = write("all.properties", sb.toString(), "rw-------");
+
+    assertEquals(Set.of(), ConfigFiles.load(file).unknownKeys());
+  }
+
+  @Test
+  void everyKnownKeyIsDocumentedInTheReadme() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    String configuration =
+        readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Where things are"));
+    for (String key : CdrflowConfig.KNOWN_KEYS) {
+      assertTrue(configuration.contains("`" + key + "`"), key + " is in README, Configuration");
+    }
+  }
+
+  @Test
+  void aMissingFileIsNamedAsSuch() {
+    Path missing = dir.resolve("missing.properties");
+
+    UsageError e = assertThrows(UsageError.class, () -> ConfigFiles.load(missing));
+
+    assertEquals("--config " + missing + ": no such file", e.getMessage());
   }
 
   private Path write(String name, String content, String mode) throws Exception {
