@@ -103,7 +103,7 @@ public class DemoCommand implements Callable<Integer> {
     Path feed = feedDir.resolve("feed.jsonl");
     Path reference = feedDir.resolve("reference");
     Path stackDir = workDir.resolve(StackFolder.DEMO_STACK);
-    try (CreatedFolders created = CreatedFolders.track(workDir)) {
+    try (CreatedFolders created = CreatedFolders.track(workDir, feedDir, stackDir)) {
       Files.createDirectories(feedDir);
       out.println(
           "== Generating a synthetic feed: "

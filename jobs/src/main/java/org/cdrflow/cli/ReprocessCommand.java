@@ -74,8 +74,11 @@ public class ReprocessCommand implements Callable<Integer> {
             "feeding the rejects failed; they stay open: " + failure.get().getMessage());
       }
       if (stack.isEmbedded()) {
-        new LocalStreamingRun(config, common.workDir.resolve("job-state"))
-            .runToEndOfTopic(timeout, System.out::println);
+        try (PhaseProgress.Processing progress =
+            PhaseProgress.Processing.start(config, System.out)) {
+          new LocalStreamingRun(config, common.workDir.resolve("job-state"))
+              .runToEndOfTopic(timeout, System.out::println);
+        }
       }
       System.out.println("Fed " + rejects.size() + " rejects of reason " + reason + " again");
       return 0;
