@@ -27,7 +27,7 @@ class CommandLineIT {
 
   @BeforeEach
   void emptyWorkingFolder() throws Exception {
-    Path base = Files.createTempDirectory(Path.of("target"), "command-line-");
+    Path base = Files.createTempDirectory(Path.of("target"), "command-line-").toAbsolutePath();
     cwd = Files.createDirectories(base.resolve("cwd"));
   }
 
