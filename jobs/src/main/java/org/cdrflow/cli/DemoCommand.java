@@ -147,6 +147,9 @@ public class DemoCommand implements Callable<Integer> {
         try {
           out.println("== Anonymisation dry run as of today (nothing is changed)");
           Cdrflow.run("anonymise", "--dry-run", "--config", running.toString());
+          out.println(
+              "   (the demo's lines are this month's: anonymisation takes lines older than five"
+                  + " months whose invoice is paid, docs/anonymisation.md)");
           created.keep();
           if (keep) {
             keepRunning(config, jdbc, next, running);
