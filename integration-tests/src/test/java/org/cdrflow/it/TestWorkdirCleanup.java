@@ -14,17 +14,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Deletes the work folders a test class made under {@code target/} (named by {@code
- * Files.createTempDirectory}: a prefix and a random number) once every test of the class passed: a
- * stack folder costs 50 MB and more, and a verify made 1.4 GB of them. A failed class keeps its
- * folders for inspection. Registered for every test class of this module (junit-platform.properties
- * and META-INF/services).
+ * Deletes the work folders and files a test class made under {@code target/} (named by {@code
+ * Files.createTempDirectory} or {@code createTempFile}: a prefix and a random number) once every
+ * test of the class passed: a stack folder costs 50 MB and more, and a verify made 1.4 GB of them.
+ * A failed class keeps its folders for inspection. Registered for every test class of this module
+ * (junit-platform.properties and META-INF/services).
  */
 public final class TestWorkdirCleanup implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(TestWorkdirCleanup.class);
   private static final Path TARGET = Path.of("target");
-  private static final Pattern TEMP_DIRECTORY = Pattern.compile(".+\\d{6,}");
+  private static final Pattern TEMP_DIRECTORY = Pattern.compile(".+\\d{6,}(\\.[a-z]+)?");
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
@@ -73,9 +73,7 @@ public final class TestWorkdirCleanup implements BeforeAllCallback, AfterAllCall
       return Set.of();
     }
     try (Stream<Path> s = Files.list(TARGET)) {
-      return s.filter(Files::isDirectory)
-          .map(p -> p.getFileName().toString())
-          .collect(Collectors.toSet());
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
     }
   }
 
