@@ -23,6 +23,7 @@ import org.cdrflow.pipeline.MediatedCallSerializer;
 import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
 import org.cdrflow.pipeline.Rejection;
+import org.cdrflow.pipeline.SettlementFunction;
 import org.cdrflow.pipeline.StateKeySerializer;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.UsageNotice;
@@ -106,7 +107,14 @@ public final class MediationJob {
             .uid("rate")
             .name("Rate in event-time order");
 
-    DataStream<SettlementCall> settled = lines.getSideOutput(EventTimeRater.SETTLEMENT);
+    // Settlement reads the assembled calls beside the rater: a call is settled whatever its retail
+    // outcome, without waiting for the watermark (docs/settlement.md).
+    SingleOutputStreamOperator<SettlementCall> settled =
+        calls
+            .process(new SettlementFunction())
+            .returns(Types.POJO(SettlementCall.class))
+            .uid("settle-calls")
+            .name("Settle interconnect traffic");
     SingleOutputStreamOperator<SettlementDailyRow> daily =
         settled
             .keyBy(DailySettlement::keyOf, StateKeySerializer.TYPE)
@@ -123,7 +131,8 @@ public final class MediationJob {
         combined(mediated.getSideOutput(Outcomes.AUDIT), "mediate")
             .union(
                 combined(calls.getSideOutput(Outcomes.AUDIT), "assemble-calls"),
-                combined(lines.getSideOutput(Outcomes.AUDIT), "rate"));
+                combined(lines.getSideOutput(Outcomes.AUDIT), "rate"),
+                combined(settled.getSideOutput(Outcomes.AUDIT), "settle"));
     SingleOutputStreamOperator<HourlyAudit> hourly =
         audit
             .keyBy(e -> e.hour)

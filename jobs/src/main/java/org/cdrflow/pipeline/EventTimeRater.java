@@ -21,9 +21,11 @@ import org.cdrflow.rating.PeriodUsage;
 import org.cdrflow.rating.PresenceDays;
 import org.cdrflow.rating.RatingOutcome;
 import org.cdrflow.rating.RetailRater;
+import org.cdrflow.rating.TariffDecision;
+import org.cdrflow.rating.TariffRule;
 import org.cdrflow.rating.UsageNotice;
+import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
-import org.cdrflow.settlement.SettlementCall;
 
 /**
  * Keyed by subscription: rates events in event-time order so that the first minutes of a month are
@@ -35,8 +37,6 @@ import org.cdrflow.settlement.SettlementCall;
 public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, InvoiceLine> {
   private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<SettlementCall> SETTLEMENT =
-      new OutputTag<>("settlement", Types.POJO(SettlementCall.class)) {};
   public static final OutputTag<UsageNotice> NOTICES =
       new OutputTag<>("notices", Types.POJO(UsageNotice.class)) {};
 
@@ -145,26 +145,11 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     if (days == null) {
       days = new PresenceDays();
     }
-    RatingOutcome outcome =
-        rater.rate(call, periodUsage, days, reference.current(), Instant.ofEpochMilli(now));
-    if (!outcome.isRated()) {
-      ctx.output(
-          Outcomes.REJECTS,
-          Rejection.of(
-              outcome.rejectReason(),
-              outcome.detail(),
-              call.sourceTopic,
-              call.sourcePartition,
-              call.sourceOffset,
-              null,
-              call.eventStartMillis,
-              now));
-      ctx.output(
-          Outcomes.AUDIT,
-          AuditEvent.of(
-              AuditCounter.REJECTED, outcome.rejectReason().name(), call.rawRecords, now));
+    if (call.tariff == null && !pricedAfterUpgrade(call, ctx, now)) {
       return;
     }
+    RatingOutcome outcome =
+        rater.rate(call, periodUsage, days, reference.current(), Instant.ofEpochMilli(now));
     usage.put(period, periodUsage);
     presence.update(days);
     out.collect(outcome.line());
@@ -173,9 +158,40 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     for (UsageNotice n : outcome.notices()) {
       ctx.output(NOTICES, n);
     }
-    if (SettlementCall.isSettled(call)) {
-      ctx.output(SETTLEMENT, SettlementCall.of(call));
-      ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.SETTLEMENT_ROWS_WRITTEN, 1, now));
+  }
+
+  /**
+   * Mediation resolves every call's tariff (docs/rating.md, "Rejected events"); only a call held in
+   * the state of an earlier build, restored after an upgrade, comes without one. It is priced here
+   * with the same rule, and rejected (without its bytes, which it no longer has) when it cannot be.
+   */
+  private boolean pricedAfterUpgrade(
+      MediatedCall call,
+      KeyedProcessFunction<String, MediatedCall, InvoiceLine>.Context ctx,
+      long now) {
+    ReferenceData ref = reference.current();
+    TariffDecision decision =
+        ref.plan(call.planId)
+            .<TariffDecision>map(plan -> new TariffRule().decide(call, plan, ref))
+            .orElse(new TariffDecision.NoRate("no price_plan row for plan " + call.planId));
+    if (decision instanceof TariffDecision.Priced priced) {
+      call.tariff = priced.tariff();
+      return true;
     }
+    ctx.output(
+        Outcomes.REJECTS,
+        Rejection.of(
+            RejectReason.NO_RATE,
+            ((TariffDecision.NoRate) decision).detail(),
+            call.sourceTopic,
+            call.sourcePartition,
+            call.sourceOffset,
+            null,
+            call.eventStartMillis,
+            now));
+    ctx.output(
+        Outcomes.AUDIT,
+        AuditEvent.of(AuditCounter.REJECTED, RejectReason.NO_RATE.name(), call.rawRecords, now));
+    return false;
   }
 }
