@@ -2,7 +2,6 @@ package org.cdrflow.pipeline;
 
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +39,6 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   public static final OutputTag<UsageNotice> NOTICES =
       new OutputTag<>("notices", Types.POJO(UsageNotice.class)) {};
 
-  private static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
   private static final Comparator<MediatedCall> TIE_BREAK =
       Comparator.comparing((MediatedCall c) -> c.networkElement)
           .thenComparing(c -> c.callReference)
@@ -134,8 +132,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
       Collector<InvoiceLine> out)
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
-    String period =
-        YearMonth.from(Instant.ofEpochMilli(call.eventStartMillis).atZone(OSLO)).toString();
+    String period = RetailRater.usagePeriodOf(call);
     PeriodUsage periodUsage = usage.get(period);
     if (periodUsage == null) {
       periodUsage = new PeriodUsage();

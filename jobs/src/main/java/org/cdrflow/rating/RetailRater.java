@@ -13,6 +13,7 @@ import java.util.Objects;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.mediation.VisitedZone;
 import org.cdrflow.reference.DataOverage;
+import org.cdrflow.reference.OsloCalendar;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.Service;
 import org.cdrflow.schema.NotificationKind;
@@ -32,7 +33,7 @@ import org.cdrflow.schema.RecordType;
  */
 public final class RetailRater {
   /** Periods and dates are Europe/Oslo calendar months and days. */
-  public static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
+  public static final ZoneId OSLO = OsloCalendar.ZONE;
 
   public static final String CURRENCY = "NOK";
 
