@@ -95,67 +95,12 @@ public final class RetailRater {
       return RatingOutcome.rated(line, List.of());
     }
 
-    String lineZone = tariff.zone;
-    BigDecimal lineConnectFee = tariff.connectFee;
-    long covered = 0; // billed units covered by the allowance
-    long atZonePrice = 0; // charged at the zone's price
-    long overageKb = 0; // data past the allowance charged at the DATA/DOMESTIC price
-    long overageOre = 0; // rounded amount of that overage, counted against the cap
-    long beyondEuLimitKb = 0; // EU-zone data past the EU limit, charged at ROAM_EU_DATA
-    long euDataKb = 0; // EU-zone data counted against the EU limit
-    boolean capReached = false;
-
-    if (tariff.isFree()) {
-      // nothing charged, nothing drawn
-    } else if (!tariff.drawsAllowance) {
-      atZonePrice = billed;
-    } else if (service == Service.VOICE) {
-      covered = Math.min(billed, remaining(tariff.voiceMinutes, 60, usage.voiceSeconds));
-      atZonePrice = billed - covered;
-    } else if (service == Service.SMS) {
-      covered = Math.min(billed, remaining(tariff.smsCount, 1, usage.smsCount));
-      atZonePrice = billed - covered;
-    } else {
-      long withinEuLimit = billed;
-      if (tariff.euData) {
-        euDataKb = billed;
-        if (tariff.euDataLimitMb != null) {
-          long room = remaining(tariff.euDataLimitMb, BilledUnits.KB_PER_MB, usage.euDataKb);
-          withinEuLimit = Math.min(billed, room);
-          beyondEuLimitKb = billed - withinEuLimit;
-        }
-      }
-      covered =
-          Math.min(withinEuLimit, remaining(tariff.dataMb, BilledUnits.KB_PER_MB, usage.dataKb));
-      long uncovered = withinEuLimit - covered;
-      if (uncovered > 0) {
-        if (tariff.dataOverage == DataOverage.CHARGE && !usage.overageCapReached()) {
-          if (tariff.dataOverageCap == null) {
-            overageKb = uncovered;
-          } else {
-            long capOre = OverageCap.capOre(tariff.dataOverageCap);
-            overageKb =
-                OverageCap.chargeableKb(
-                    uncovered, usage.overageOre, capOre, tariff.connectFee, tariff.price);
-            capReached =
-                overageKb < uncovered
-                    || usage.overageOre
-                            + OverageCap.amountOre(overageKb, tariff.connectFee, tariff.price)
-                        >= capOre;
-          }
-          overageOre = OverageCap.amountOre(overageKb, tariff.connectFee, tariff.price);
-        }
-        if (overageKb < uncovered) {
-          flags.add(LineFlag.THROTTLED);
-        }
-      }
-      if (beyondEuLimitKb > 0) {
-        lineZone = RatingZone.ROAM_EU_DATA;
-        lineConnectFee = tariff.euDataConnectFee;
-      }
+    Draw d = draw(service, billed, tariff, usage);
+    if (d.throttled) {
+      flags.add(LineFlag.THROTTLED);
     }
-
-    // Present exactly when the surcharge may apply (TariffRule); the presence days decide.
+    // The tariff has a FAIR_USE price exactly when the surcharge may apply (TariffRule); the
+    // presence days decide.
     boolean fairUse =
         tariff.fairUsePrice != null
             && FairUse.surcharged(eventDate, TariffRule.subscriptionStartDate(call), presence);
@@ -163,29 +108,143 @@ public final class RetailRater {
       flags.add(LineFlag.FAIR_USE_SURCHARGE);
     }
 
-    long chargeable = atZonePrice + overageKb + beyondEuLimitKb;
-    LineAmount amount = new LineAmount(BilledUnits.perPricedUnit(service));
-    if (chargeable > 0) {
-      amount.connectFee(lineConnectFee);
-    }
-    amount.units(atZonePrice + overageKb, tariff.price);
-    amount.units(beyondEuLimitKb, tariff.euDataPrice);
-    if (fairUse) {
-      // On every billed unit, whether an allowance covers it or not.
-      amount.units(billed, tariff.fairUsePrice);
+    List<UsageNotice> notices = recordUsage(call, service, tariff, d, usage, usagePeriod);
+    if (call.visitedZone == VisitedZone.HOME) {
+      // Recorded after the event is rated; the event's own date is never in its fair-use window.
+      presence.record(eventDate);
     }
 
-    // ---- Rated: now update the state and collect the notifications.
+    InvoiceLine line =
+        line(
+            call,
+            service,
+            usagePeriod,
+            billingPeriod,
+            eventDate,
+            d.beyondEuLimitKb > 0 ? RatingZone.ROAM_EU_DATA : tariff.zone);
+    line.billedUnits = billed;
+    line.allowanceUnits = d.covered;
+    line.chargeableUnits = d.chargeable();
+    line.amount = amount(service, tariff, billed, d, fairUse);
+    line.flags = sorted(flags);
+    return RatingOutcome.rated(line, notices);
+  }
+
+  /** How an event's billed units split, and what it draws (docs/rating.md, "Allowances"). */
+  private static final class Draw {
+    long covered; // billed units covered by the allowance
+    long atZonePrice; // charged at the zone's price
+    long overageKb; // data past the allowance charged at the DATA/DOMESTIC price
+    long overageOre; // rounded amount of that overage, counted against the cap
+    long beyondEuLimitKb; // EU-zone data past the EU limit, charged at ROAM_EU_DATA
+    long euDataKb; // EU-zone data counted against the EU limit
+    boolean capReached;
+    boolean throttled;
+
+    long chargeable() {
+      return atZonePrice + overageKb + beyondEuLimitKb;
+    }
+  }
+
+  /** Zone, then allowance: which billed units are free, covered or charged. */
+  private static Draw draw(Service service, long billed, Tariff tariff, PeriodUsage usage) {
+    Draw d = new Draw();
+    if (tariff.isFree()) {
+      return d; // nothing charged, nothing drawn
+    }
+    if (!tariff.drawsAllowance) {
+      d.atZonePrice = billed;
+      return d;
+    }
+    switch (service) {
+      case VOICE ->
+          d.covered = Math.min(billed, remaining(tariff.voiceMinutes, 60, usage.voiceSeconds));
+      case SMS -> d.covered = Math.min(billed, remaining(tariff.smsCount, 1, usage.smsCount));
+      case DATA -> {
+        drawData(billed, tariff, usage, d);
+        return d;
+      }
+    }
+    d.atZonePrice = billed - d.covered;
+    return d;
+  }
+
+  /**
+   * Data: the EU limit first (docs/rating.md, "EU data limit"), then the allowance, then the
+   * overage rule of the plan for what the allowance does not cover ("Data overage").
+   */
+  private static void drawData(long billedKb, Tariff tariff, PeriodUsage usage, Draw d) {
+    long withinEuLimit = billedKb;
+    if (tariff.euData) {
+      d.euDataKb = billedKb;
+      if (tariff.euDataLimitMb != null) {
+        long room = remaining(tariff.euDataLimitMb, BilledUnits.KB_PER_MB, usage.euDataKb);
+        withinEuLimit = Math.min(billedKb, room);
+        d.beyondEuLimitKb = billedKb - withinEuLimit;
+      }
+    }
+    d.covered =
+        Math.min(withinEuLimit, remaining(tariff.dataMb, BilledUnits.KB_PER_MB, usage.dataKb));
+    long uncovered = withinEuLimit - d.covered;
+    if (uncovered == 0) {
+      return;
+    }
+    if (tariff.dataOverage == DataOverage.CHARGE && !usage.overageCapReached()) {
+      if (tariff.dataOverageCap == null) {
+        d.overageKb = uncovered;
+      } else {
+        long capOre = OverageCap.capOre(tariff.dataOverageCap);
+        d.overageKb =
+            OverageCap.chargeableKb(
+                uncovered, usage.overageOre, capOre, tariff.connectFee, tariff.price);
+        d.capReached =
+            d.overageKb < uncovered
+                || usage.overageOre
+                        + OverageCap.amountOre(d.overageKb, tariff.connectFee, tariff.price)
+                    >= capOre;
+      }
+      d.overageOre = OverageCap.amountOre(d.overageKb, tariff.connectFee, tariff.price);
+    }
+    d.throttled = d.overageKb < uncovered;
+  }
+
+  /**
+   * The line's amount (docs/rating.md, "Money"): connect fee when something is charged, the charged
+   * units at their prices, the fair-use surcharge on every billed unit; rounded once.
+   */
+  private static BigDecimal amount(
+      Service service, Tariff tariff, long billed, Draw d, boolean fairUse) {
+    LineAmount amount = new LineAmount(BilledUnits.perPricedUnit(service));
+    if (d.chargeable() > 0) {
+      // A line beyond the EU limit is a ROAM_EU_DATA line: that row's connect fee.
+      amount.connectFee(d.beyondEuLimitKb > 0 ? tariff.euDataConnectFee : tariff.connectFee);
+    }
+    amount.units(d.atZonePrice + d.overageKb, tariff.price);
+    amount.units(d.beyondEuLimitKb, tariff.euDataPrice);
+    if (fairUse) {
+      amount.units(billed, tariff.fairUsePrice);
+    }
+    return amount.rounded();
+  }
+
+  /** Adds what the event drew to the period's usage and collects the notifications it triggers. */
+  private static List<UsageNotice> recordUsage(
+      MediatedCall call,
+      Service service,
+      Tariff tariff,
+      Draw d,
+      PeriodUsage usage,
+      YearMonth usagePeriod) {
     List<UsageNotice> notices = new ArrayList<>(2);
     String period = usagePeriod.toString();
     if (tariff.drawsAllowance) {
       switch (service) {
-        case VOICE -> usage.voiceSeconds += covered;
-        case SMS -> usage.smsCount += covered;
+        case VOICE -> usage.voiceSeconds += d.covered;
+        case SMS -> usage.smsCount += d.covered;
         case DATA -> {
-          usage.dataKb += covered;
-          usage.euDataKb += euDataKb;
-          usage.overageOre += overageOre;
+          usage.dataKb += d.covered;
+          usage.euDataKb += d.euDataKb;
+          usage.overageOre += d.overageOre;
           long allowanceKb = remaining(tariff.dataMb, BilledUnits.KB_PER_MB, 0);
           if (allowanceKb > 0) {
             if (usage.dataKb * 5 >= allowanceKb * 4) {
@@ -195,7 +254,7 @@ public final class RetailRater {
               notifyOnce(usage, NotificationKind.DATA_100, call, period, notices);
             }
           }
-          if (capReached) {
+          if (d.capReached) {
             notifyOnce(usage, NotificationKind.OVERAGE_CAP, call, period, notices);
           }
         }
@@ -212,18 +271,7 @@ public final class RetailRater {
               call.roamingCountry,
               call.eventStartMillis));
     }
-    if (call.visitedZone == VisitedZone.HOME) {
-      // Recorded after the event is rated; the event's own date is never in its fair-use window.
-      presence.record(eventDate);
-    }
-
-    InvoiceLine line = line(call, service, usagePeriod, billingPeriod, eventDate, lineZone);
-    line.billedUnits = billed;
-    line.allowanceUnits = covered;
-    line.chargeableUnits = chargeable;
-    line.amount = amount.rounded();
-    line.flags = sorted(flags);
-    return RatingOutcome.rated(line, notices);
+    return notices;
   }
 
   /** Billed units in the unit of the service (docs/rating.md, "Units"). */

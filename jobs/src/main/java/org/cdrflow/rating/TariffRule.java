@@ -125,7 +125,8 @@ public final class TariffRule {
   }
 
   private static TariffDecision missing(PricePlan plan, Service service, String zone) {
+    // A row without a price cannot price anything: it counts as missing.
     return new TariffDecision.NoRate(
-        "no rate row with a price for plan " + plan.planId() + ", " + service + ", zone " + zone);
+        "no rate row for plan " + plan.planId() + ", service " + service + ", zone " + zone);
   }
 }
