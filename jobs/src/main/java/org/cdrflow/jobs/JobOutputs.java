@@ -6,6 +6,7 @@ import org.cdrflow.connectors.jdbc.UpsertSink;
 import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.KafkaOutputs;
 import org.cdrflow.pipeline.OutputTables;
+import org.cdrflow.pipeline.StateLineage;
 
 /** The production outputs of the streaming job: PostgreSQL tables and Kafka topics. */
 public final class JobOutputs {
@@ -58,7 +59,9 @@ public final class JobOutputs {
         config.duration(CdrflowConfig.PARTIAL_TIMEOUT),
         config.duration(CdrflowConfig.DEDUP_WINDOW),
         1_000L,
-        faultOf(config));
+        faultOf(config),
+        new StateLineage(
+            config.jdbc(), Boolean.parseBoolean(config.get(StateLineage.REBUILD_KEY))));
   }
 
   private static InjectedFault faultOf(CdrflowConfig config) {

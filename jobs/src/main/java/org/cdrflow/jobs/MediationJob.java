@@ -24,6 +24,7 @@ import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
 import org.cdrflow.pipeline.Rejection;
 import org.cdrflow.pipeline.StateKeySerializer;
+import org.cdrflow.pipeline.StateLineage;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.UsageNotice;
 import org.cdrflow.reference.ReferenceDataProvider;
@@ -48,8 +49,29 @@ public final class MediationJob {
       Duration partialTimeout,
       Duration dedupWindow,
       long aggregateFlushMs,
-      InjectedFault fault)
-      implements Serializable {}
+      InjectedFault fault,
+      StateLineage lineage)
+      implements Serializable {
+    /** Without a lineage ({@code lineage} null: aggregate rows are written without one). */
+    public Settings(
+        String homeOperatorId,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration partialTimeout,
+        Duration dedupWindow,
+        long aggregateFlushMs,
+        InjectedFault fault) {
+      this(
+          homeOperatorId,
+          outOfOrderness,
+          idleness,
+          partialTimeout,
+          dedupWindow,
+          aggregateFlushMs,
+          fault,
+          null);
+    }
+  }
 
   /** Where each output goes; a null sink drops that output (e.g. no topic in a test). */
   public record Outputs(
@@ -110,7 +132,9 @@ public final class MediationJob {
     SingleOutputStreamOperator<SettlementDailyRow> daily =
         settled
             .keyBy(DailySettlement::keyOf, StateKeySerializer.TYPE)
-            .process(new DailySettlementAggregator(settings.aggregateFlushMs()))
+            .process(
+                new DailySettlementAggregator(
+                    settings.aggregateFlushMs(), reference, settings.lineage()))
             .uid("settlement-daily")
             .name("Sum settlement per partner and day");
 
@@ -127,7 +151,7 @@ public final class MediationJob {
     SingleOutputStreamOperator<HourlyAudit> hourly =
         audit
             .keyBy(e -> e.hour)
-            .process(new HourlyAuditAggregator(settings.aggregateFlushMs()))
+            .process(new HourlyAuditAggregator(settings.aggregateFlushMs(), settings.lineage()))
             .uid("audit-hourly")
             .name("Sum audit per hour");
 

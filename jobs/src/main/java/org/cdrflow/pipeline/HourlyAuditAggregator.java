@@ -1,14 +1,31 @@
 package org.cdrflow.pipeline;
 
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** Sums the audit events of one processing hour into its {@code mediation_audit} row. */
+/**
+ * Sums the audit events of one processing hour into its {@code mediation_audit} row.
+ *
+ * <p>An hour's counters are dropped from state a day after the hour ended ({@link #hourIsFinal}):
+ * audit events carry the processing hour they were counted in, reach this operator within the
+ * pre-summers' flush (every checkpoint barrier and watermark), and a restore counts what it reads
+ * again in the hour it runs in, never in an old one.
+ */
 public class HourlyAuditAggregator
     extends LatestValueEmitter<Long, AuditEvent, HourlyAudit, HourlyAudit> {
   private static final long serialVersionUID = 1L;
 
+  /** How long after its end an hour is kept: far beyond any delay of an event on its way. */
+  static final Duration KEPT_AFTER_HOUR = Duration.ofDays(1);
+
+  static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
+
+  public HourlyAuditAggregator(long intervalMs, StateLineage lineage) {
+    super(intervalMs, END_CHECK_MS, Types.POJO(HourlyAudit.class), lineage);
+  }
+
   public HourlyAuditAggregator(long intervalMs) {
-    super(intervalMs, Types.POJO(HourlyAudit.class));
+    this(intervalMs, null);
   }
 
   @Override
@@ -22,7 +39,18 @@ public class HourlyAuditAggregator
   }
 
   @Override
-  protected HourlyAudit snapshot(HourlyAudit acc) {
-    return acc.copy();
+  protected HourlyAudit snapshot(HourlyAudit acc, String lineageId) {
+    HourlyAudit row = acc.copy();
+    row.lineageId = lineageId;
+    return row;
+  }
+
+  @Override
+  protected boolean isFinal(HourlyAudit acc, long watermark, long now) {
+    return hourIsFinal(acc.hour, now);
+  }
+
+  static boolean hourIsFinal(long hour, long now) {
+    return hour + Duration.ofHours(1).toMillis() + KEPT_AFTER_HOUR.toMillis() <= now;
   }
 }
