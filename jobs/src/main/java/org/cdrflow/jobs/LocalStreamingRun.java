@@ -98,6 +98,9 @@ public final class LocalStreamingRun {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
     }
     conf.addAll(Configuration.fromMap(flinkSettings));
+    if (!conf.contains(StateRecoveryOptions.SAVEPOINT_PATH)) {
+      StatelessStart.check(config, stateDir);
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
     StreamingJobMain.build(env, config);
