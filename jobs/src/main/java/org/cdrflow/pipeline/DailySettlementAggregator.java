@@ -1,10 +1,7 @@
 package org.cdrflow.pipeline;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.cdrflow.reference.ReferenceDataProvider;
@@ -19,21 +16,13 @@ import org.cdrflow.settlement.SettlementDailyRow;
  * a restart (docs/settlement.md).
  *
  * <p>A day's totals are dropped from state once no record can land in that day any more ({@link
- * #dayIsFinal}): late records are settled on their own day whenever they arrive, so dropping a day
- * earlier would make a late record start the day from zero and overwrite its row with a partial
- * total.
+ * LateDataRule#settlementDayIsFinal}): late records are settled on their own day whenever they
+ * arrive, so dropping a day earlier would make a late record start the day from zero and overwrite
+ * its row with a partial total.
  */
 public class DailySettlementAggregator
     extends LatestValueEmitter<String, SettlementCall, DailySettlement, SettlementDailyRow> {
   private static final long serialVersionUID = 1L;
-
-  private static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
-
-  /**
-   * How far before the anonymisation cutoff a day must end to be final: covers records that passed
-   * the cutoff check in mediation just before the cutoff moved and are still on their way.
-   */
-  static final Duration IN_FLIGHT_MARGIN = Duration.ofDays(1);
 
   /** How often a day's totals are checked for their end. */
   static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
@@ -84,20 +73,7 @@ public class DailySettlementAggregator
   @Override
   protected boolean isFinal(DailySettlement acc, long watermark, long now) {
     return reference != null
-        && dayIsFinal(
+        && LateDataRule.settlementDayIsFinal(
             LocalDate.parse(acc.day), watermark, reference.current().anonymisationCutoff());
-  }
-
-  /**
-   * The late-data rule of settlement (docs/settlement.md, "Late events"): a record older than the
-   * latest anonymisation run's cutoff is rejected TOO_OLD in mediation, before it is rated, so a
-   * day that ended {@link #IN_FLIGHT_MARGIN} before the cutoff (and that the watermark passed) can
-   * no longer change. Without an anonymisation run there is no such limit and no day is final.
-   */
-  static boolean dayIsFinal(LocalDate day, long watermark, Optional<Instant> cutoff) {
-    Instant end = day.plusDays(1).atStartOfDay(OSLO).toInstant();
-    return end.toEpochMilli() <= watermark
-        && cutoff.isPresent()
-        && !end.plus(IN_FLIGHT_MARGIN).isAfter(cutoff.get());
   }
 }

@@ -6,17 +6,14 @@ import org.apache.flink.api.common.typeinfo.Types;
 /**
  * Sums the audit events of one processing hour into its {@code mediation_audit} row.
  *
- * <p>An hour's counters are dropped from state a day after the hour ended ({@link #hourIsFinal}):
- * audit events carry the processing hour they were counted in, reach this operator within the
- * pre-summers' flush (every checkpoint barrier and watermark), and a restore counts what it reads
- * again in the hour it runs in, never in an old one.
+ * <p>An hour's counters are dropped from state a day after the hour ended ({@link
+ * LateDataRule#auditHourIsFinal}): audit events carry the processing hour they were counted in,
+ * reach this operator within the pre-summers' flush (every checkpoint barrier and watermark), and a
+ * restore counts what it reads again in the hour it runs in, never in an old one.
  */
 public class HourlyAuditAggregator
     extends LatestValueEmitter<Long, AuditEvent, HourlyAudit, HourlyAudit> {
   private static final long serialVersionUID = 1L;
-
-  /** How long after its end an hour is kept: far beyond any delay of an event on its way. */
-  static final Duration KEPT_AFTER_HOUR = Duration.ofDays(1);
 
   static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
 
@@ -47,10 +44,6 @@ public class HourlyAuditAggregator
 
   @Override
   protected boolean isFinal(HourlyAudit acc, long watermark, long now) {
-    return hourIsFinal(acc.hour, now);
-  }
-
-  static boolean hourIsFinal(long hour, long now) {
-    return hour + Duration.ofHours(1).toMillis() + KEPT_AFTER_HOUR.toMillis() <= now;
+    return LateDataRule.auditHourIsFinal(acc.hour, now);
   }
 }
