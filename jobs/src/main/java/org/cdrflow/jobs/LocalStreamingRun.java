@@ -69,7 +69,9 @@ public final class LocalStreamingRun {
     try {
       awaitEndOfTopic(timeout);
       progress.accept("feed consumed; draining and saving the job state");
-      return stopAndSave(timeout);
+      String savepoint = stopAndSave(timeout);
+      DrainAudit.verify(config);
+      return savepoint;
     } catch (Exception e) {
       cancel();
       throw e;
