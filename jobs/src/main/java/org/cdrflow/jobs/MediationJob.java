@@ -9,10 +9,12 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.cdrflow.connectors.kafka.IncomingCdr;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.pipeline.AuditCombiner;
 import org.cdrflow.pipeline.AuditEvent;
+import org.cdrflow.pipeline.AuditWatch;
 import org.cdrflow.pipeline.CallAssembler;
 import org.cdrflow.pipeline.DailySettlementAggregator;
 import org.cdrflow.pipeline.EventTimeRater;
@@ -50,7 +52,8 @@ public final class MediationJob {
       Duration dedupWindow,
       long aggregateFlushMs,
       InjectedFault fault,
-      StateLineage lineage)
+      StateLineage lineage,
+      AuditWatch.Settings auditCheck)
       implements Serializable {
     /** Without a lineage ({@code lineage} null: aggregate rows are written without one). */
     public Settings(
@@ -69,6 +72,7 @@ public final class MediationJob {
           dedupWindow,
           aggregateFlushMs,
           fault,
+          null,
           null);
     }
   }
@@ -155,6 +159,18 @@ public final class MediationJob {
             .uid("audit-hourly")
             .name("Sum audit per hour");
 
+    if (settings.auditCheck() != null) {
+      hourly
+          .keyBy(a -> 0, Types.INT)
+          .process(new AuditWatch(settings.auditCheck()))
+          .returns(Types.VOID)
+          .uid("audit-check")
+          .name("Check the audit against the tables")
+          .setParallelism(1)
+          .sinkTo(new DiscardingSink<>())
+          .uid("sink-audit-check")
+          .setParallelism(1);
+    }
     sink(lines, outputs.invoiceLines(), "invoice-line");
     sink(settled, outputs.settlementCalls(), "settlement-call");
     sink(daily, outputs.settlementDaily(), "settlement-daily");
