@@ -53,7 +53,16 @@ class StatelessStartIT {
                       "\"callReference\":\"" + new StringBuilder(r.group(1)).reverse() + "\"")));
     }
     Files.write(more, renamed, StandardCharsets.UTF_8);
-    Path empty = Files.writeString(base.resolve("empty.jsonl"), "");
+    // One more call, so that the next replay has something to consume before it drains.
+    Path one =
+        Files.writeString(
+            base.resolve("one.jsonl"),
+            renamed.stream()
+                    .filter(l -> l.contains("\"sequenceNumber\":0,\"lastPartial\":true"))
+                    .findFirst()
+                    .orElseThrow()
+                    .replaceFirst("\"callReference\":\"[^\"]*\"", "\"callReference\":\"ONE-MORE\"")
+                + "\n");
 
     assertEquals(0, replay(reference, feed, work).exit(), "a first replay");
     String settlementBefore;
@@ -120,7 +129,7 @@ class StatelessStartIT {
                 + " invoice_line)");
       }
     }
-    Run tampered = replay(reference, empty, work);
+    Run tampered = replay(reference, one, work);
     assertNotEquals(0, tampered.exit(), "the audit check fails the replay");
     assertTrue(
         tampered.err().contains("audit check after the drain failed")
