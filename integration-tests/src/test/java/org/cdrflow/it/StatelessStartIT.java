@@ -2,6 +2,7 @@ package org.cdrflow.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -18,9 +19,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cdrflow.cli.Cdrflow;
+import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.local.EmbeddedStack;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratorSettings;
+import org.cdrflow.pipeline.StateLineage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,6 +98,17 @@ class StatelessStartIT {
           rows(c, "select * from settlement_daily order by 1, 2, 3, 4, 5"),
           "nothing was overwritten");
       assertEquals(auditBefore, rows(c, "select * from mediation_audit order by hour"));
+      // The job's own check, which guards a cluster start (StreamingJobMain) the same way.
+      IllegalStateException inJob =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  new StateLineage(
+                          new CdrflowConfig.JdbcSettings(
+                              stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword()),
+                          false)
+                      .claim());
+      assertTrue(inJob.getMessage().startsWith("refusing to start without state"));
     }
 
     assertEquals(
