@@ -5,12 +5,15 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -56,6 +59,12 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   private transient MapState<String, PeriodUsage> usage;
   private transient ValueState<PresenceDays> presence;
 
+  /** When the next check for state that can end fires (processing time); see {@link #endCheck}. */
+  private transient ValueState<Long> endCheckAt;
+
+  /** How often a subscription's usage and presence are checked for their end. */
+  static final long END_CHECK_MS = java.time.Duration.ofDays(1).toMillis();
+
   public EventTimeRater(ReferenceDataProvider reference) {
     this.reference = reference;
   }
@@ -76,6 +85,8 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     presence =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+    endCheckAt =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
   }
 
   @Override
@@ -103,6 +114,10 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<InvoiceLine> out)
       throws Exception {
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      endCheck(timestamp, ctx.timerService());
+      return;
+    }
     List<MediatedCall> due = held.get(timestamp);
     if (due == null) {
       return;
@@ -111,6 +126,51 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     due.sort(TIE_BREAK);
     for (MediatedCall call : due) {
       rate(call, ctx, out);
+    }
+  }
+
+  /**
+   * Drops the usage periods and presence days that no event can read any more ({@link
+   * LateDataRule}); once nothing is left the subscription holds no state and no timer. The check
+   * runs on a processing-time timer: a drain fires every event-time timer at once, which says
+   * nothing about which periods ended, and processing-time timers are kept in its savepoint.
+   */
+  private void endCheck(long timestamp, TimerService timers) throws Exception {
+    Long due = endCheckAt.value();
+    if (due == null || due != timestamp) {
+      return;
+    }
+    long watermark = timers.currentWatermark();
+    Optional<Instant> cutoff = reference.current().anonymisationCutoff();
+    if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE && cutoff.isPresent()) {
+      List<String> ended = new ArrayList<>();
+      for (String p : usage.keys()) {
+        if (LateDataRule.usagePeriodIsFinal(YearMonth.parse(p), watermark, cutoff)) {
+          ended.add(p);
+        }
+      }
+      for (String p : ended) {
+        usage.remove(p);
+      }
+      PresenceDays days = presence.value();
+      if (days != null && LateDataRule.presenceIsFinal(days, watermark, cutoff)) {
+        presence.clear();
+      }
+    }
+    if (usage.isEmpty() && presence.value() == null && held.isEmpty()) {
+      endCheckAt.clear();
+      return;
+    }
+    endCheckAt.update(timestamp + END_CHECK_MS);
+    timers.registerProcessingTimeTimer(timestamp + END_CHECK_MS);
+  }
+
+  /** Makes sure a subscription that holds usage or presence has its end check scheduled. */
+  private void scheduleEndCheck(TimerService timers) throws Exception {
+    if (endCheckAt.value() == null) {
+      long at = timers.currentProcessingTime() + END_CHECK_MS;
+      endCheckAt.update(at);
+      timers.registerProcessingTimeTimer(at);
     }
   }
 
@@ -134,11 +194,13 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     long now = ctx.timerService().currentProcessingTime();
     String period = RetailRater.usagePeriodOf(call);
     PeriodUsage periodUsage = usage.get(period);
+    boolean newState = periodUsage == null;
     if (periodUsage == null) {
       periodUsage = new PeriodUsage();
       forgetPeriodsBefore(YearMonth.parse(period).minusMonths(RETAINED_PERIODS));
     }
     PresenceDays days = presence.value();
+    newState |= days == null;
     if (days == null) {
       days = new PresenceDays();
     }
@@ -149,6 +211,10 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
         rater.rate(call, periodUsage, days, reference.current(), Instant.ofEpochMilli(now));
     usage.put(period, periodUsage);
     presence.update(days);
+    if (newState) {
+      // A new period or a new subscription: the only times its state can have lost its check.
+      scheduleEndCheck(ctx.timerService());
+    }
     out.collect(outcome.line());
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.RATED, call.rawRecords, now));
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.LINES_WRITTEN, 1, now));
