@@ -1,6 +1,7 @@
 package org.cdrflow.pipeline;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,9 +21,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * of every stage, plus the calls the rater holds for the watermark, and keeps the job's running
  * totals in operator state, so after a restore they are those of the checkpoint, exactly like the
  * {@code mediation_audit} rows. It reports {@code auditUnaccounted} = received − (rated + rejected
- * + duplicates + unanswered + pending partials + held for the watermark): 0 except for the records
- * crossing the network between two stages at that moment, so a value above 0 that lasts means
- * records are being lost. Also the counters by reason and kind the dashboard shows, and the
+ * + duplicates + unanswered + pending partials + held for the watermark) as of the latest
+ * checkpoint: at a checkpoint's barrier every stage has flushed its pre-summed counts and no record
+ * is between two stages, so the value is exact there and must be 0; between checkpoints it would
+ * only show the second or so that counts take to travel from one stage to the next. A value above 0
+ * means records were lost. Also the counters by reason and kind the dashboard shows, and the
  * event-time lag (processing time minus the watermark that reaches the end of the job).
  * docs/operations.md, "The job's metrics".
  */
@@ -107,7 +110,6 @@ public class AuditBalance extends AbstractStreamOperator<Void>
     if (c != null) {
       c.inc(e.count);
     }
-    unaccounted.set(unaccounted());
   }
 
   private Counter rejectCounter(String reason) {
@@ -119,6 +121,11 @@ public class AuditBalance extends AbstractStreamOperator<Void>
       }
     }
     return otherRejects;
+  }
+
+  /** What the gauge reports now (tests). */
+  long reportedUnaccounted() {
+    return unaccounted.getValue();
   }
 
   /** Received minus everything accounted for, held calls included. */
@@ -143,6 +150,8 @@ public class AuditBalance extends AbstractStreamOperator<Void>
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
-    saved.update(java.util.List.of(totals.clone()));
+    saved.update(List.of(totals.clone()));
+    // The barrier has passed every stage: nothing is in flight, the balance is exact.
+    unaccounted.set(unaccounted());
   }
 }

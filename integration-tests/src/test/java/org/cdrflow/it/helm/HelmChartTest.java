@@ -413,16 +413,18 @@ class HelmChartTest {
                 .replace(' ', '-'));
       }
     }
-    JsonNode rule =
-        renderWith(
-                Map.of(
-                    "metrics.prometheusRule.enabled",
-                    "true",
-                    "metrics.prometheusRule.rejectShare",
-                    0.2,
-                    "metrics.prometheusRule.runbookBaseUrl",
-                    "https://docs.example.com/operations"))
-            .one("PrometheusRule");
+    // A values file: helm's --set passes a decimal number as a string.
+    Path tuned = work.resolve("tuned.yaml");
+    Files.writeString(
+        tuned,
+        """
+        metrics:
+          prometheusRule:
+            enabled: "true"
+            rejectShare: 0.2
+            runbookBaseUrl: https://docs.example.com/operations
+        """);
+    JsonNode rule = RenderedChart.render(tuned, work).one("PrometheusRule");
     List<String> alerts = new ArrayList<>();
     for (JsonNode group : rule.path("spec").path("groups")) {
       for (JsonNode r : group.path("rules")) {
