@@ -41,7 +41,11 @@ class StatusReportTest {
       {
         "job failed",
         report(
-            new StatusReport.Job("u", "FAILED", NOW, 0, null, null), BALANCED, null, DECEMBER, true),
+            new StatusReport.Job("u", "FAILED", NOW, 0, null, null),
+            BALANCED,
+            null,
+            DECEMBER,
+            true),
         "the streaming job is FAILED"
       },
       {
@@ -66,7 +70,8 @@ class StatusReportTest {
       },
       {
         "no checkpoint at all",
-        report(new StatusReport.Job("u", "RUNNING", null, 0, 1L, 0L), BALANCED, null, DECEMBER, true),
+        report(
+            new StatusReport.Job("u", "RUNNING", null, 0, 1L, 0L), BALANCED, null, DECEMBER, true),
         "no checkpoint completed"
       },
       {
@@ -97,8 +102,7 @@ class StatusReportTest {
             RUNNING,
             BALANCED,
             null,
-            new StatusReport.AnonymisationRun(
-                LocalDate.parse("2026-12-01"), "FAILED", NOW, NOW, 0),
+            new StatusReport.AnonymisationRun(LocalDate.parse("2026-12-01"), "FAILED", NOW, NOW, 0),
             true),
         "failed"
       },
