@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.cdrflow.cli.Cdrflow;
 import org.cdrflow.cli.RuntimeStack;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
@@ -66,7 +70,9 @@ class MetricsIT {
 
     Path base = Files.createTempDirectory(Path.of("target"), "metrics-");
     // The MiniCluster's JobManager and TaskManagers share one metric registry: one reporter port.
-    int port = FreePorts.onLoopback();
+    int[] free = FreePorts.onLoopback(2);
+    int port = free[0];
+    int restPort = free[1];
     int[] ports = {port, port};
     try (RuntimeStack stack = RuntimeStack.open(CdrflowConfig.defaults(), base.resolve("work"))) {
       CdrflowConfig config = stack.config();
@@ -84,8 +90,10 @@ class MetricsIT {
                       "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                       "metrics.reporter.prom.port",
                       String.valueOf(port),
-                      "metrics.reporter.prom.interval",
-                      "1 s"));
+                      "rest.bind-address",
+                      "127.0.0.1",
+                      "rest.bind-port",
+                      String.valueOf(restPort)));
       run.start();
       try {
         run.awaitEndOfTopic(Duration.ofMinutes(3));
@@ -120,10 +128,70 @@ class MetricsIT {
                   + OF_FEATURES_NOT_BUILT
                   + " and this exemption be removed");
         }
+        assertStatusOfTheRunningJob(config, "http://127.0.0.1:" + restPort, base);
       } finally {
         run.cancel();
       }
     }
+  }
+
+  /**
+   * {@code cdrflow status} against the running job and its stack: the job RUNNING with a recent
+   * checkpoint and a balanced audit, the feed consumed, the open rejects as in the table, and an
+   * exit code that says whether anything needs a human.
+   */
+  private static void assertStatusOfTheRunningJob(CdrflowConfig config, String rest, Path base)
+      throws Exception {
+    CdrflowConfig.JdbcSettings jdbc = config.jdbc();
+    Path props = base.resolve("status.properties");
+    Files.createFile(
+        props, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(
+        props,
+        String.join(
+            "\n",
+            "kafka.bootstrap.servers=" + config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
+            "jdbc.url=" + jdbc.url(),
+            "jdbc.user=" + jdbc.user(),
+            "jdbc.password=" + jdbc.password()));
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = Cdrflow.run("status", "--config", props.toString(), "--flink-rest", rest, "--json");
+    } finally {
+      System.setOut(stdout);
+    }
+    String text = captured.toString(StandardCharsets.UTF_8);
+    JsonNode status = new ObjectMapper().readTree(text);
+    assertEquals("RUNNING", status.path("job").path("state").asText(), text);
+    assertFalse(status.path("job").path("last_checkpoint").isNull(), text);
+    assertEquals(0, status.path("job").path("audit_unaccounted").asLong(-1), text);
+    assertEquals(0, status.path("consumer_lag").asLong(-1), "the feed is consumed: " + text);
+    // Calls held for the watermark are in the job's state, not yet in the table.
+    assertTrue(status.path("audit").path("difference").asLong(-1) >= 0, text);
+    Map<String, Long> rejects = new TreeMap<>();
+    try (Connection c = jdbc.connect();
+        ResultSet r =
+            c.createStatement()
+                .executeQuery("select reason, count(*) from rejected_cdr group by reason")) {
+      while (r.next()) {
+        rejects.put(r.getString(1), r.getLong(2));
+      }
+    }
+    assertFalse(rejects.isEmpty(), "the worked example has rejects");
+    Map<String, Long> reported = new TreeMap<>();
+    status
+        .path("open_rejects")
+        .fields()
+        .forEachRemaining(f -> reported.put(f.getKey(), f.getValue().asLong()));
+    assertEquals(rejects, reported);
+    assertTrue(status.path("open_fraud_alerts").isNull(), "no fraud_alert table yet");
+    for (JsonNode h : status.path("needs_human")) {
+      assertTrue(h.asText().contains("anonymisation"), "only the calendar may ask: " + h);
+    }
+    assertEquals(status.path("needs_human").isEmpty() ? 0 : 3, exit, text);
   }
 
   /** Every expression of the PrometheusRule and the dashboard, by where it is. */
