@@ -537,6 +537,20 @@ class HelmChartTest {
   }
 
   @Test
+  void theTmpVolumeTakesASizeLimit() {
+    JsonNode pod =
+        renderWith(Map.of("security.tmpSizeLimit", "20Gi"))
+            .one("FlinkDeployment")
+            .path("spec")
+            .path("podTemplate")
+            .path("spec");
+    assertEquals("20Gi", volume(pod, "flink-tmp").path("emptyDir").path("sizeLimit").asText());
+    JsonNode unlimited =
+        defaults.one("FlinkDeployment").path("spec").path("podTemplate").path("spec");
+    assertTrue(volume(unlimited, "flink-tmp").path("emptyDir").isObject(), "an object, not null");
+  }
+
+  @Test
   void theImageIsPinnedByDigestWhenOneIsGiven() {
     String digest = "sha256:" + "0123456789abcdef".repeat(4);
     RenderedChart pinned = renderWith(Map.of("image.digest", digest, "image.tag", "0.1.0"));
