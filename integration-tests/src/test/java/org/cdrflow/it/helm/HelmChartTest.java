@@ -368,6 +368,7 @@ class HelmChartTest {
   private static final List<String> ALERTS =
       List.of(
           "CdrflowAuditUnaccounted",
+          "CdrflowAuditMismatch",
           "CdrflowRejectShareHigh",
           "CdrflowNoInput",
           "CdrflowConsumerLagGrowing",
