@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       ExportSubscriberCommand.class,
       GenerateCommand.class,
       BenchCommand.class,
-      ClusterCommand.class
+      ClusterCommand.class,
+      StatusCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.cdrflow.connectors.kafka.IncomingCdr;
 import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.pipeline.AuditBalance;
 import org.cdrflow.pipeline.AuditCombiner;
 import org.cdrflow.pipeline.AuditEvent;
 import org.cdrflow.pipeline.AuditWatch;
@@ -161,6 +162,14 @@ public final class MediationJob {
                 combined(calls.getSideOutput(Outcomes.AUDIT), "assemble-calls"),
                 combined(lines.getSideOutput(Outcomes.AUDIT), "rate"),
                 combined(settled.getSideOutput(Outcomes.AUDIT), "settle"));
+    // The audit equation as a metric, held calls included (docs/operations.md, "The job's
+    // metrics").
+    audit
+        .union(combined(lines.getSideOutput(Outcomes.HELD), "held"))
+        .transform("Audit balance", Types.VOID, new AuditBalance())
+        .uid("audit-balance")
+        .setParallelism(1)
+        .setMaxParallelism(1);
     SingleOutputStreamOperator<HourlyAudit> hourly =
         audit
             .keyBy(e -> e.hour)

@@ -109,6 +109,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     }
     atT.add(call);
     held.put(t, atT);
+    ctx.output(Outcomes.HELD, AuditEvent.of(AuditCounter.HELD_FOR_WATERMARK, call.rawRecords, 0));
   }
 
   @Override
@@ -125,6 +126,8 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     held.remove(timestamp);
     due.sort(TIE_BREAK);
     for (MediatedCall call : due) {
+      ctx.output(
+          Outcomes.HELD, AuditEvent.of(AuditCounter.HELD_FOR_WATERMARK, -call.rawRecords, 0));
       rate(call, ctx, out);
     }
   }

@@ -262,7 +262,9 @@ class CdrMediationTest {
     assertNull(call.counterpartNumber);
   }
 
-  /** A reject's event_time is the record's own valid time, whatever the reason (SPEC-level §8). */
+  /**
+   * A reject's event_time is the record's own valid time, whatever the reason (docs/mediation.md).
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       nullValues = "null",
