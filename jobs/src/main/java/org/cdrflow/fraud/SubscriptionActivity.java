@@ -18,6 +18,11 @@ public class SubscriptionActivity {
 
   static final int HISTORY_DAYS = 30;
 
+  /** Of the latest event, for alerts raised by a timer. */
+  public String accountId;
+
+  public String planId;
+
   /** Recent events (sliding windows), in event-time order; {@code size} are used. */
   public long[] times = new long[0];
 

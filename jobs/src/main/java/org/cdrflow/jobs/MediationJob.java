@@ -10,6 +10,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.fraud.FraudAlert;
+import org.cdrflow.fraud.FraudDetection;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.pipeline.AuditCombiner;
 import org.cdrflow.pipeline.AuditEvent;
@@ -59,7 +61,9 @@ public final class MediationJob {
       Sink<Rejection> rejectedTable,
       Sink<Rejection> rejectedTopic,
       Sink<UsageNotice> notifications,
-      Sink<HourlyAudit> audit) {}
+      Sink<HourlyAudit> audit,
+      Sink<FraudAlert> fraudAlertTable,
+      Sink<FraudAlert> fraudAlertTopic) {}
 
   public static void build(
       StreamExecutionEnvironment env,
@@ -105,6 +109,9 @@ public final class MediationJob {
             .process(new EventTimeRater(reference))
             .uid("rate")
             .name("Rate in event-time order");
+
+    // Abnormal-usage detection: a side branch on the rated lines (docs/fraud.md).
+    FraudDetection.attach(lines, reference, outputs.fraudAlertTable(), outputs.fraudAlertTopic());
 
     DataStream<SettlementCall> settled = lines.getSideOutput(EventTimeRater.SETTLEMENT);
     SingleOutputStreamOperator<SettlementDailyRow> daily =
