@@ -30,6 +30,7 @@ class FraudAlertOutputsTest {
     ProducerRecord<byte[], byte[]> r =
         new FraudAlertOutputs.AlertSerializer("cdr.fraud-alerts").serialize(a, null, null);
     assertEquals(a.alertId, new String(r.key(), StandardCharsets.UTF_8));
+    org.cdrflow.schema.codec.SchemaTrust.ensureRegistered();
     org.cdrflow.schema.FraudAlert decoded =
         org.cdrflow.schema.FraudAlert.getDecoder().decode(r.value());
     assertEquals("123.45", decoded.getAmount());
