@@ -55,6 +55,9 @@ final class SubscriberBase {
 
   final List<Instant> simBlockedAt = new ArrayList<>();
 
+  /** How many subscribers at the end of the base get no ordinary traffic (planted fraud). */
+  int reservedForFraud;
+
   /** Numbers in our mobile ranges that no subscription holds. */
   final String[] unknownNumbers;
 
