@@ -32,7 +32,7 @@ final class SubscriberBase {
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX", Locale.ROOT);
 
-  private static final String IMSI_PREFIX = "24277";
+  static final String IMSI_PREFIX = "24277";
   private static final double NEW_ACCOUNT_SHARE = 0.7;
   private static final double PLAN_CHANGE_SHARE = 0.02;
 
