@@ -11,15 +11,15 @@ public enum FraudRuleKind {
   /** International revenue share: calls or minutes to high-risk destinations in a window. */
   HIGH_RISK_DESTINATION(60, 3, "20", null, 0, 0, null, 0, null, null),
   /** Calls, SMS or minutes to premium-rate numbers in a window. */
-  PREMIUM_BURST(60, 10, "30", null, 0, 0, null, 0, null, null),
+  PREMIUM_BURST(60, 10, "90", null, 0, 0, null, 0, null, null),
   /** Wangiri and callback lures: many distinct numbers, mostly very short calls, in a window. */
   CALL_SPRAY(60, 0, null, null, 25, 10, "0.8", 0, null, null),
   /** An Oslo day of many outgoing calls to many numbers, almost nothing incoming, no data. */
   SIM_BOX(1440, 100, null, null, 50, 0, null, 5, null, null),
   /** Chargeable roaming amount or minutes in a window (the NRTRDE habit: 4 hours). */
-  ROAMING_HIGH_USAGE(240, 0, "120", "1000", 0, 0, null, 0, null, null),
+  ROAMING_HIGH_USAGE(240, 0, "240", "5000", 0, 0, null, 0, null, null),
   /** A day's chargeable amount at least k times the subscription's own trailing daily average. */
-  USAGE_SPIKE(1440, 0, null, "500", 0, 0, null, 0, "10", "20"),
+  USAGE_SPIKE(1440, 0, null, "3000", 0, 0, null, 0, "10", "100"),
   /** Usage after the block notice. */
   BLOCKED_SIM_ACTIVITY(60, 1, null, null, 0, 0, null, 0, null, null);
 

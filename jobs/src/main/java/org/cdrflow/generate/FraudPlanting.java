@@ -101,20 +101,20 @@ final class FraudPlanting {
         distinct(numbers.offNetMobile, 40, draws),
         null,
         3);
-    // Roaming in Thailand: eight 20-minute calls home within four hours.
+    // Roaming in Thailand: back-to-back 20-minute calls home for four hours.
     calls(
         model,
         "ROAMING_HIGH_USAGE",
         victims[3],
         day + 10 * HOUR,
-        25 * MIN,
-        8,
+        20 * MIN,
+        12,
         numbers.offNetMobile,
         "52001",
         1200);
-    // A spike: eight 25-minute calls to India over the day (no hour of them looks odd).
+    // A spike: twelve 28-minute calls to India, one an hour (no hour of them looks odd).
     Party[] india = numbers.foreignNumbers("IN", draws);
-    calls(model, "USAGE_SPIKE", victims[4], day + 8 * HOUR, 90 * MIN, 8, india, null, 1500);
+    calls(model, "USAGE_SPIKE", victims[4], day + 7 * HOUR, 60 * MIN, 12, india, null, 1680);
     // The stolen SIM, blocked at noon, still calls.
     calls(
         model,

@@ -113,7 +113,7 @@ class FraudDetectorTest {
             FraudRuleKind.HIGH_RISK_DESTINATION,
             times(10, i -> call(i, 1, 30, false)),
             0),
-        // PREMIUM_BURST: 10 calls/SMS or 30 minutes in 60 min
+        // PREMIUM_BURST: 10 calls/SMS or 90 minutes in 60 min
         Arguments.of(
             "9 premium calls",
             FraudRuleKind.PREMIUM_BURST,
@@ -140,21 +140,21 @@ class FraudDetectorTest {
             FraudRuleKind.CALL_SPRAY,
             times(25, i -> call(i * 2, 1000 + i, 120, false)),
             0),
-        // ROAMING_HIGH_USAGE: 1000 NOK or 120 minutes in 4 h
+        // ROAMING_HIGH_USAGE: 5000 NOK or 240 minutes in 4 h
         Arguments.of(
-            "999 NOK roaming",
+            "4999 NOK roaming",
             FraudRuleKind.ROAMING_HIGH_USAGE,
-            times(9, i -> roaming(i * 20, 60, 11_100)),
+            times(9, i -> roaming(i * 20, 60, 55_544)),
             0),
         Arguments.of(
-            "1000 NOK roaming",
+            "5000 NOK roaming",
             FraudRuleKind.ROAMING_HIGH_USAGE,
-            times(10, i -> roaming(i * 20, 60, 10_000)),
+            times(10, i -> roaming(i * 20, 60, 50_000)),
             1),
         Arguments.of(
-            "120 minutes roaming over 3 h",
+            "240 minutes roaming over 4 h",
             FraudRuleKind.ROAMING_HIGH_USAGE,
-            times(4, i -> roaming(i * 60, 1800, 0)),
+            times(8, i -> roaming(i * 30, 1800, 0)),
             1),
         // BLOCKED_SIM_ACTIVITY: any usage after the block; one alert per hour
         Arguments.of(
@@ -279,27 +279,27 @@ class FraudDetectorTest {
     SubscriptionActivity a = new SubscriptionActivity();
     FraudDetector d = new FraudDetector();
     List<FraudAlert> alerts = new ArrayList<>();
-    // 20 days of 80 NOK a day: average 80, so 10 x = 800 NOK
+    // 20 days of 400 NOK a day: average 400, so 10 x = 4000 NOK
     for (int day = DAY - 20; day < DAY; day++) {
       long t = FraudDetector.dayStart(day) + 12 * 3_600_000L;
       alerts.addAll(
           d.observe(
               a,
               new ObservedUsage(
-                  t, day, Service.VOICE, true, 60, 8000, 1, false, false, false, false),
+                  t, day, Service.VOICE, true, 60, 40_000, 1, false, false, false, false),
               SUBJECT,
               x -> List.of(rule),
               60 * MIN));
     }
     assertEquals(0, alerts.size());
-    assertEquals(8000, FraudDetector.trailingAverageOre(a, DAY - 1), "19 days closed, 80 NOK");
+    assertEquals(40_000, FraudDetector.trailingAverageOre(a, DAY - 1), "19 days closed, 400 NOK");
     long t = T0;
-    // 790 NOK: above the 500 floor, below 10 x 80
+    // 3990 NOK: above the 3000 floor, below 10 x 400
     alerts.addAll(
         d.observe(
             a,
             new ObservedUsage(
-                t, DAY, Service.VOICE, true, 60, 79_000, 1, false, false, false, false),
+                t, DAY, Service.VOICE, true, 60, 399_000, 1, false, false, false, false),
             SUBJECT,
             x -> List.of(rule),
             60 * MIN));
@@ -313,7 +313,7 @@ class FraudDetectorTest {
             x -> List.of(rule),
             60 * MIN));
     assertEquals(1, alerts.size());
-    assertEquals(81_000, alerts.get(0).amountOre);
+    assertEquals(401_000, alerts.get(0).amountOre);
     // once per day
     alerts.addAll(
         d.observe(
