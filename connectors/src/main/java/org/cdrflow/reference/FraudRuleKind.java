@@ -17,7 +17,7 @@ public enum FraudRuleKind {
   /** An Oslo day of many outgoing calls to many numbers, almost nothing incoming, no data. */
   SIM_BOX(1440, 100, null, null, 50, 0, null, 5, null, null),
   /** Chargeable roaming amount or minutes in a window (the NRTRDE habit: 4 hours). */
-  ROAMING_HIGH_USAGE(240, 0, "240", "5000", 0, 0, null, 0, null, null),
+  ROAMING_HIGH_USAGE(240, 0, "240", "10000", 0, 0, null, 0, null, null),
   /** A day's chargeable amount at least k times the subscription's own trailing daily average. */
   USAGE_SPIKE(1440, 0, null, "3000", 0, 0, null, 0, "10", "100"),
   /** Usage after the block notice. */

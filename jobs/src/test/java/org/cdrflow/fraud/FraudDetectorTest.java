@@ -140,16 +140,16 @@ class FraudDetectorTest {
             FraudRuleKind.CALL_SPRAY,
             times(25, i -> call(i * 2, 1000 + i, 120, false)),
             0),
-        // ROAMING_HIGH_USAGE: 5000 NOK or 240 minutes in 4 h
+        // ROAMING_HIGH_USAGE: 10000 NOK or 240 minutes in 4 h
         Arguments.of(
-            "4999 NOK roaming",
+            "9999 NOK roaming",
             FraudRuleKind.ROAMING_HIGH_USAGE,
-            times(9, i -> roaming(i * 20, 60, 55_544)),
+            times(9, i -> roaming(i * 20, 60, 111_100)),
             0),
         Arguments.of(
-            "5000 NOK roaming",
+            "10000 NOK roaming",
             FraudRuleKind.ROAMING_HIGH_USAGE,
-            times(10, i -> roaming(i * 20, 60, 50_000)),
+            times(10, i -> roaming(i * 20, 60, 100_000)),
             1),
         Arguments.of(
             "240 minutes roaming over 4 h",
