@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       BenchCommand.class,
       ClusterCommand.class,
-      FraudCommand.class
+      FraudCommand.class,
+      StatusCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {
