@@ -50,6 +50,11 @@ public final class ReferenceData implements Serializable {
   private final Map<String, InterconnectRate[]> interconnectRates;
   private final Map<YearMonth, Instant> periodClosedAt;
   private final Instant anonymisationCutoff;
+  private final FraudRule[][] fraudRuleVersions;
+  private final List<FraudRule> latestFraudRules;
+  private final Instant latestFraudRuleChange;
+  private final Map<String, String> highRiskDestinations;
+  private final int[] highRiskLengths;
 
   private ReferenceData(Builder b) {
     this.version = b.version;
@@ -107,6 +112,72 @@ public final class ReferenceData implements Serializable {
             InterconnectRate[]::new);
     this.periodClosedAt = new HashMap<>(b.periodClosedAt);
     this.anonymisationCutoff = b.anonymisationCutoff;
+    Map<String, FraudRule[]> versions =
+        groupSorted(
+            b.fraudRules,
+            FraudRule::ruleId,
+            Comparator.comparing(FraudRule::validFrom),
+            FraudRule[]::new);
+    this.fraudRuleVersions =
+        versions.keySet().stream().sorted().map(versions::get).toArray(FraudRule[][]::new);
+    Instant latest = Instant.MIN;
+    List<FraudRule> current = new ArrayList<>();
+    for (FraudRule[] v : fraudRuleVersions) {
+      FraudRule last = v[v.length - 1];
+      latest = last.validFrom().isAfter(latest) ? last.validFrom() : latest;
+      if (last.enabled()) {
+        current.add(last);
+      }
+    }
+    this.latestFraudRules = List.copyOf(current);
+    this.latestFraudRuleChange = latest;
+    this.highRiskDestinations = new HashMap<>(b.highRiskDestinations);
+    this.highRiskLengths = lengthsOf(highRiskDestinations.keySet());
+  }
+
+  /**
+   * The enabled detection rules in force at {@code t}: of each rule_id the version with the latest
+   * valid_from at or before {@code t} (docs/fraud.md, "Changing a rule"). Sorted by rule_id.
+   */
+  public List<FraudRule> fraudRulesAt(Instant t) {
+    if (!t.isBefore(latestFraudRuleChange)) {
+      return latestFraudRules;
+    }
+    List<FraudRule> rules = new ArrayList<>(fraudRuleVersions.length);
+    for (FraudRule[] versions : fraudRuleVersions) {
+      for (int i = versions.length - 1; i >= 0; i--) {
+        if (!versions[i].validFrom().isAfter(t)) {
+          if (versions[i].enabled()) {
+            rules.add(versions[i]);
+          }
+          break;
+        }
+      }
+    }
+    return rules;
+  }
+
+  /** Whether any version of any detection rule exists (no rules: detection does nothing). */
+  public boolean hasFraudRules() {
+    return fraudRuleVersions.length > 0;
+  }
+
+  /** The longest sliding window of any rule version, in milliseconds (how long calls are kept). */
+  public long longestFraudWindowMillis() {
+    long longest = 0;
+    for (FraudRule[] versions : fraudRuleVersions) {
+      for (FraudRule r : versions) {
+        if (!r.kind().daily()) {
+          longest = Math.max(longest, r.windowMillis());
+        }
+      }
+    }
+    return longest;
+  }
+
+  /** Whether {@code e164} starts with a prefix of {@code high_risk_destination}. */
+  public boolean isHighRiskDestination(String e164) {
+    return longestPrefix(highRiskDestinations, highRiskLengths, e164) != null;
   }
 
   public static Builder builder() {
@@ -329,6 +400,18 @@ public final class ReferenceData implements Serializable {
     private final List<InterconnectRate> interconnectRates = new ArrayList<>();
     private final Map<YearMonth, Instant> periodClosedAt = new HashMap<>();
     private Instant anonymisationCutoff;
+    private final List<FraudRule> fraudRules = new ArrayList<>();
+    private final Map<String, String> highRiskDestinations = new HashMap<>();
+
+    public Builder fraudRule(FraudRule r) {
+      fraudRules.add(r);
+      return this;
+    }
+
+    public Builder highRiskDestination(String prefix, String reason) {
+      highRiskDestinations.put(prefix, reason == null ? "" : reason);
+      return this;
+    }
 
     public Builder version(long v) {
       this.version = v;

@@ -165,6 +165,37 @@ public final class ReferenceSnapshotReader {
             b.billingPeriod(YearMonth.parse(r.getString(1)), instant(r, 2));
           }
         }
+        try (ResultSet r =
+            s.executeQuery(
+                "select rule_id, valid_from, kind, severity, enabled, plan_id, window_minutes,"
+                    + " min_calls, min_minutes, min_amount, min_distinct, short_call_seconds,"
+                    + " short_share, max_incoming, spike_factor, baseline_amount from fraud_rule")) {
+          while (r.next()) {
+            b.fraudRule(
+                FraudRule.of(
+                    r.getString(1),
+                    instant(r, 2),
+                    FraudRuleKind.valueOf(r.getString(3)),
+                    r.getString(4),
+                    r.getBoolean(5),
+                    r.getString(6),
+                    (Integer) r.getObject(7),
+                    (Integer) r.getObject(8),
+                    r.getBigDecimal(9),
+                    r.getBigDecimal(10),
+                    (Integer) r.getObject(11),
+                    (Integer) r.getObject(12),
+                    r.getBigDecimal(13),
+                    (Integer) r.getObject(14),
+                    r.getBigDecimal(15),
+                    r.getBigDecimal(16)));
+          }
+        }
+        try (ResultSet r = s.executeQuery("select prefix, reason from high_risk_destination")) {
+          while (r.next()) {
+            b.highRiskDestination(r.getString(1), r.getString(2));
+          }
+        }
         c.commit();
         return b.build();
       }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -132,6 +134,75 @@ class ReferenceDataTest {
   private static InterconnectRate rate(String price, String from) {
     return new InterconnectRate(
         "PTN-OPA", "OUT", "VOICE_TERM_MOBILE", new BigDecimal(price), "MINUTE", "NOK", at(from));
+  }
+
+  /** docs/fraud.md, "Changing a rule": the version in force at the event time, disabled = none. */
+  @ParameterizedTest
+  @CsvSource({
+    "2026-02-28T23:59:59Z, 2026-01-01T00:00:00Z, 3",
+    "2026-03-01T00:00:00Z, 2026-03-01T00:00:00Z, 8",
+    "2026-05-01T00:00:00Z, none, 0",
+    "2025-12-31T00:00:00Z, none, 0"
+  })
+  void theFraudRuleVersionInForceAtTheEventTime(String eventTime, String version, int minCalls) {
+    ReferenceData ref =
+        ReferenceData.builder()
+            .fraudRule(
+                FraudRule.defaults(
+                    "IRSF", at("2026-01-01T00:00:00Z"), FraudRuleKind.HIGH_RISK_DESTINATION))
+            .fraudRule(
+                FraudRule.of(
+                    "IRSF",
+                    at("2026-03-01T00:00:00Z"),
+                    FraudRuleKind.HIGH_RISK_DESTINATION,
+                    "HIGH",
+                    true,
+                    null,
+                    null,
+                    8,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null))
+            .fraudRule(
+                FraudRule.of(
+                    "IRSF",
+                    at("2026-04-01T00:00:00Z"),
+                    FraudRuleKind.HIGH_RISK_DESTINATION,
+                    "HIGH",
+                    false,
+                    null,
+                    null,
+                    8,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null))
+            .build();
+    List<FraudRule> rules = ref.fraudRulesAt(at(eventTime));
+    if (version.equals("none")) {
+      assertEquals(List.of(), rules);
+    } else {
+      assertEquals(1, rules.size());
+      assertEquals(at(version), rules.get(0).validFrom());
+      assertEquals(minCalls, rules.get(0).minCalls());
+    }
+  }
+
+  @Test
+  void highRiskDestinationsByPrefix() {
+    ReferenceData ref = ReferenceData.builder().highRiskDestination("+2547", "IRSF").build();
+    assertEquals(true, ref.isHighRiskDestination("+254712345678"));
+    assertEquals(false, ref.isHighRiskDestination("+254212345678"));
+    assertEquals(false, ref.isHighRiskDestination(null));
   }
 
   /** A subscription starts at the earliest valid_from of its id; a plan change adds a row. */

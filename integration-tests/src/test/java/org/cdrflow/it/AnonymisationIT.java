@@ -104,7 +104,8 @@ class AnonymisationIT {
     workDir = Files.createTempDirectory(Path.of("target"), "anonymisation-it-").toAbsolutePath();
     reference = referenceWithoutBillingState(workDir.resolve("reference"));
     stack = EmbeddedStack.start(workDir);
-    stack.createTopics(Map.of("cdr.raw", 1, "cdr.rejected", 1, "cdr.notifications", 1));
+    stack.createTopics(
+        Map.of("cdr.raw", 1, "cdr.rejected", 1, "cdr.notifications", 1, "cdr.fraud-alerts", 1));
     config = writeConfig(workDir.resolve("it.properties"), stack.jdbcUrl(), stack.jdbcUser());
     assertEquals(0, Cdrflow.run("migrate", "--config", config.toString()));
 

@@ -203,7 +203,8 @@ final class FaultHarness {
         Map.of(
             config.get(CdrflowConfig.TOPIC_RAW), 1,
             config.get(CdrflowConfig.TOPIC_REJECTED), 1,
-            config.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1));
+            config.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1,
+            config.get(CdrflowConfig.TOPIC_FRAUD_ALERTS), 1));
     CdrflowConfig.JdbcSettings jdbc = config.jdbc();
     DatabaseSchema.migrate(jdbc.url(), jdbc.user(), jdbc.password());
     new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);

@@ -45,7 +45,8 @@ class LeastPrivilegeIT {
     FeedGenerator.write(GeneratorSettings.of(RECORDS, 200, 11L), feed, reference);
 
     try (EmbeddedStack stack = EmbeddedStack.start(base.resolve("stack"))) {
-      stack.createTopics(Map.of("cdr.raw", 1, "cdr.rejected", 1, "cdr.notifications", 1));
+      stack.createTopics(
+          Map.of("cdr.raw", 1, "cdr.rejected", 1, "cdr.notifications", 1, "cdr.fraud-alerts", 1));
       // The schema owner migrates (the Helm hook); commands given a database never do.
       DatabaseSchema.migrate(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
       try (Connection owner = superuser(stack);

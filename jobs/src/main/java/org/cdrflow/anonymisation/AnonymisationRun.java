@@ -387,6 +387,7 @@ public final class AnonymisationRun {
           c,
           runId,
           new AnonymisationCounts(lines[0], orphans, rejects, lines[1], lines[2], lines[3]));
+      alerts(c, runId, AnonymisationStatements.ANONYMISE_ALERTS, cutoff);
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();
@@ -427,6 +428,7 @@ public final class AnonymisationRun {
           runId,
           new AnonymisationCounts(
               lines[0], lines[1] + orphans, rejects, lines[2], lines[3], lines[4]));
+      alerts(c, runId, AnonymisationStatements.COUNT_ALERTS, cutoff);
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();
@@ -434,6 +436,25 @@ public final class AnonymisationRun {
     } finally {
       c.setAutoCommit(true);
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    }
+  }
+
+  /**
+   * Fraud alerts older than the cutoff lose their subscription and account ids (docs/fraud.md,
+   * "Privacy"); the count goes to anonymisation_run.alerts_anonymised.
+   */
+  private static void alerts(Connection c, String runId, String sql, Instant cutoff)
+      throws SQLException {
+    long n;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, runId);
+      SplitAnonymiser.setTime(ps, 2, cutoff);
+      n = row(ps, 1)[0];
+    }
+    try (PreparedStatement ps = c.prepareStatement(AnonymisationStatements.COUNT_ALERTS_IN_RUN)) {
+      ps.setLong(1, n);
+      ps.setString(2, runId);
+      ps.executeUpdate();
     }
   }
 

@@ -246,6 +246,22 @@ final class AnonymisationStatements {
   static final String COUNT_REJECTS =
       "SELECT count(*) FROM rejected_cdr WHERE payload IS NOT NULL AND " + REJECT_AGE + " < ?";
 
+  /** Fraud alerts of windows before the cutoff. Parameters: run id, cutoff; returns the count. */
+  static final String ANONYMISE_ALERTS =
+      "WITH a AS (UPDATE fraud_alert SET subscription_id = NULL, account_id = NULL,"
+          + " anonymised_at = now(), anonymisation_run_id = ?::uuid"
+          + " WHERE anonymised_at IS NULL AND window_start < ? RETURNING 1)"
+          + " SELECT count(*) FROM a";
+
+  /** Dry run of {@link #ANONYMISE_ALERTS}; same parameters (the run id is not used). */
+  static final String COUNT_ALERTS =
+      "SELECT count(*) FROM fraud_alert WHERE ?::uuid IS NOT NULL AND anonymised_at IS NULL"
+          + " AND window_start < ?";
+
+  /** Parameters: alerts, run id. */
+  static final String COUNT_ALERTS_IN_RUN =
+      "UPDATE anonymisation_run SET alerts_anonymised = ? WHERE run_id = ?::uuid";
+
   static final String INSERT_RUN =
       "INSERT INTO anonymisation_run (run_id, as_of, cutoff, started_at, status, dry_run)"
           + " VALUES (?::uuid, ?, ?, now(), 'RUNNING', ?)";

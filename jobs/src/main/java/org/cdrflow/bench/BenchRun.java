@@ -184,7 +184,8 @@ public final class BenchRun {
           Map.of(
               base.get(CdrflowConfig.TOPIC_RAW), PARTITIONS,
               base.get(CdrflowConfig.TOPIC_REJECTED), 1,
-              base.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1));
+              base.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1,
+              base.get(CdrflowConfig.TOPIC_FRAUD_ALERTS), 1));
       DatabaseSchema.migrate(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
       CdrflowConfig config =
           base.with(

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       BenchCommand.class,
       ClusterCommand.class,
+      FraudCommand.class,
       StatusCommand.class
     })
 public class Cdrflow {

@@ -62,6 +62,13 @@ public class GenerateCommand implements Callable<Integer> {
   int days = GeneratorSettings.DEFAULT_DAYS;
 
   @Option(
+      names = "--fraud",
+      description =
+          "plant one case of every abnormal-usage kind and write the ground truth beside the feed"
+              + " (fraud-truth.csv; docs/fraud.md)")
+  boolean fraud;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Java properties; home.operator-id names our operator in number_range.csv")
@@ -91,7 +98,7 @@ public class GenerateCommand implements Callable<Integer> {
           "cdrflow: note: the feed's days end after now; events in the future are rejected"
               + " until their time has come");
     }
-    GeneratedFeedSummary summary = FeedGenerator.write(settings, out, referenceDir);
+    GeneratedFeedSummary summary = FeedGenerator.write(settings, out, referenceDir, fraud);
     System.out.println(summary.summaryLine() + " -> " + out + ", reference " + referenceDir);
     return 0;
   }

@@ -51,6 +51,8 @@ public final class RuntimeStack implements AutoCloseable {
                 config.get(CdrflowConfig.TOPIC_REJECTED),
                 1,
                 config.get(CdrflowConfig.TOPIC_NOTIFICATIONS),
+                1,
+                config.get(CdrflowConfig.TOPIC_FRAUD_ALERTS),
                 1));
       }
       if (!config.hasJdbc()) {

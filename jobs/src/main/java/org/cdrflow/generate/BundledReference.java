@@ -42,6 +42,8 @@ final class BundledReference {
       List.of(
           "billing_period",
           "country_zone",
+          "fraud_rule",
+          "high_risk_destination",
           "interconnect_rate",
           "number_range",
           "partner",

@@ -44,6 +44,7 @@ public final class FeedGenerator {
   private static final long INVOICES = 3;
   private static final long TRAFFIC = 4;
   private static final long CONTAINER_SYNC = 5;
+  private static final long FRAUD = 6;
 
   private FeedGenerator() {}
 
@@ -53,6 +54,15 @@ public final class FeedGenerator {
    */
   public static GeneratedFeedSummary write(GeneratorSettings settings, Path feed, Path referenceDir)
       throws IOException {
+    return write(settings, feed, referenceDir, false);
+  }
+
+  /**
+   * As {@link #write(GeneratorSettings, Path, Path)}; with {@code fraud}, one case of every
+   * abnormal-usage kind is planted and the ground truth written beside the feed (docs/fraud.md).
+   */
+  public static GeneratedFeedSummary write(
+      GeneratorSettings settings, Path feed, Path referenceDir, boolean fraud) throws IOException {
     long started = System.nanoTime();
     Path feedDir = feed.toAbsolutePath().getParent();
     if (feedDir != null) {
@@ -66,6 +76,7 @@ public final class FeedGenerator {
         new NumberPlan(reference, settings.homeOperatorId(), new Draws(seed, NUMBERS));
     SubscriberBase subscribers =
         new SubscriberBase(settings, reference, numbers, new Draws(seed, SUBSCRIBERS));
+    FraudPlanting planting = fraud ? FraudPlanting.prepare(settings, subscribers) : null;
     BundledReference.copyTo(referenceDir);
     int invoices = subscribers.writeTo(referenceDir, new Draws(seed, INVOICES));
 
@@ -77,6 +88,10 @@ public final class FeedGenerator {
     Run run;
     try (FeedSink sink = FeedSink.open(feed, sync)) {
       run = new Run(settings, sink, new Draws(seed, TRAFFIC), reference, subscribers, numbers);
+      if (planting != null) {
+        planting.plant(run.model, numbers, new Draws(seed, FRAUD));
+        planting.writeTruth(feed.toAbsolutePath().getParent());
+      }
       run.generate();
     }
     long elapsedMillis = (System.nanoTime() - started) / 1_000_000;

@@ -266,7 +266,7 @@ final class NumberPlan {
     return out.toArray(new Party[0]);
   }
 
-  private Party[] foreignNumbers(String country, Draws draws) {
+  Party[] foreignNumbers(String country, Draws draws) {
     PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     List<Party> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();

@@ -32,7 +32,7 @@ final class SubscriberBase {
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX", Locale.ROOT);
 
-  private static final String IMSI_PREFIX = "24277";
+  static final String IMSI_PREFIX = "24277";
   private static final double NEW_ACCOUNT_SHARE = 0.7;
   private static final double PLAN_CHANGE_SHARE = 0.02;
 
@@ -54,6 +54,9 @@ final class SubscriberBase {
   final List<Integer> simBlockSubscribers = new ArrayList<>();
 
   final List<Instant> simBlockedAt = new ArrayList<>();
+
+  /** How many subscribers at the end of the base get no ordinary traffic (planted fraud). */
+  int reservedForFraud;
 
   /** Numbers in our mobile ranges that no subscription holds. */
   final String[] unknownNumbers;

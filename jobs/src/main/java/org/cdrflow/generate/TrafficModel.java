@@ -477,7 +477,25 @@ final class TrafficModel {
   private int pickSubscriber() {
     double u = draws.uniform();
     int i = (int) (subscribers.count * u * StrictMath.sqrt(u));
-    return Math.min(i, subscribers.count - 1);
+    // The last `reservedForFraud` subscribers have only planted traffic (a SIM box).
+    return Math.min(i, subscribers.count - 1 - subscribers.reservedForFraud);
+  }
+
+  /**
+   * A planted outgoing call (docs/fraud.md, "Scoring detection"), answered at {@code t} and held
+   * until the feed reaches that time; {@code plmn} null = at home.
+   */
+  void plantedCall(int sub, Party other, String plmn, long t, int seconds) {
+    String element = plmn == null ? MSC[sub % MSC.length] : tapElement(plmn);
+    String served = servedForm(sub);
+    RawCdr r = record(element, RecordType.MOC, served, subscribers.imsi[sub], plmn, t);
+    r.setCallingNumber(served);
+    r.setCalledNumber(form(other));
+    r.setOutTrunk(plmn == null ? trunkOf(other) : null);
+    r.setSeizureTime(Instant.ofEpochMilli(t - 5_000));
+    r.setAnswerTime(Instant.ofEpochMilli(t));
+    r.setDurationSeconds(seconds);
+    emitter.later(r, t, false);
   }
 
   private int pickIndex(int[] perMille) {

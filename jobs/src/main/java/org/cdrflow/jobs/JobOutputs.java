@@ -3,6 +3,7 @@ package org.cdrflow.jobs;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.jdbc.CopyUpsertSink;
 import org.cdrflow.connectors.jdbc.UpsertSink;
+import org.cdrflow.fraud.FraudAlertOutputs;
 import org.cdrflow.pipeline.AuditWatch;
 import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.KafkaOutputs;
@@ -49,7 +50,13 @@ public final class JobOutputs {
             OutputTables.MEDIATION_AUDIT,
             jdbc,
             batch,
-            interval));
+            interval),
+        UpsertSink.create(
+            FraudAlertOutputs.TABLE_INSERT, FraudAlertOutputs.TABLE_ROW, jdbc, batch, interval),
+        FraudAlertOutputs.topic(
+            bootstrap,
+            config.get(CdrflowConfig.TOPIC_FRAUD_ALERTS),
+            config.kafkaClientProperties()));
   }
 
   public static MediationJob.Settings settings(CdrflowConfig config) {

@@ -11,6 +11,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.fraud.FraudAlert;
+import org.cdrflow.fraud.FraudDetection;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.pipeline.AuditBalance;
 import org.cdrflow.pipeline.AuditCombiner;
@@ -87,7 +89,9 @@ public final class MediationJob {
       Sink<Rejection> rejectedTable,
       Sink<Rejection> rejectedTopic,
       Sink<UsageNotice> notifications,
-      Sink<HourlyAudit> audit) {}
+      Sink<HourlyAudit> audit,
+      Sink<FraudAlert> fraudAlertTable,
+      Sink<FraudAlert> fraudAlertTopic) {}
 
   public static void build(
       StreamExecutionEnvironment env,
@@ -133,6 +137,9 @@ public final class MediationJob {
             .process(new EventTimeRater(reference))
             .uid("rate")
             .name("Rate in event-time order");
+
+    // Abnormal-usage detection: a side branch on the rated lines (docs/fraud.md).
+    FraudDetection.attach(lines, reference, outputs.fraudAlertTable(), outputs.fraudAlertTopic());
 
     // Settlement reads the assembled calls beside the rater: a call is settled whatever its retail
     // outcome, without waiting for the watermark (docs/settlement.md).

@@ -43,6 +43,8 @@ class MediationJobTopologyTest {
             new DiscardingSink<>(),
             new DiscardingSink<>(),
             new DiscardingSink<>(),
+            new DiscardingSink<>(),
+            new DiscardingSink<>(),
             new DiscardingSink<>()));
     return env.getStreamGraph();
   }
@@ -83,5 +85,16 @@ class MediationJobTopologyTest {
     Set<String> upstream = upstreamOf(topology(), "invoice-line");
     assertTrue(
         upstream.contains("rate") && upstream.contains("assemble-calls"), upstream::toString);
+  }
+
+  /** docs/fraud.md: detection counts deduplicated, rated calls, on a branch of its own. */
+  @Test
+  void fraudAlertsComeFromTheRatedLinesAfterDeduplication() {
+    StreamGraph graph = topology();
+    Set<String> upstream = upstreamOf(graph, "fraud-alert");
+    assertTrue(upstream.contains("detect-fraud"), upstream::toString);
+    assertTrue(
+        upstream.contains("rate") && upstream.contains("assemble-calls"), upstream::toString);
+    assertFalse(upstreamOf(graph, "invoice-line").contains("detect-fraud"), "rating never waits");
   }
 }

@@ -27,6 +27,7 @@ public final class CdrflowConfig implements Serializable {
   public static final String TOPIC_RAW_PARTITIONS = "kafka.topic.raw.partitions";
   public static final String TOPIC_REJECTED = "kafka.topic.rejected";
   public static final String TOPIC_NOTIFICATIONS = "kafka.topic.notifications";
+  public static final String TOPIC_FRAUD_ALERTS = "kafka.topic.fraud-alerts";
   public static final String KAFKA_GROUP_ID = "kafka.group.id";
   public static final String JDBC_URL = "jdbc.url";
   public static final String JDBC_USER = "jdbc.user";
@@ -68,6 +69,7 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(TOPIC_RAW_PARTITIONS, "1"),
           Map.entry(TOPIC_REJECTED, "cdr.rejected"),
           Map.entry(TOPIC_NOTIFICATIONS, "cdr.notifications"),
+          Map.entry(TOPIC_FRAUD_ALERTS, "cdr.fraud-alerts"),
           Map.entry(KAFKA_GROUP_ID, "cdrflow-mediation"),
           Map.entry(WATERMARK_OUT_OF_ORDERNESS, "PT2M"),
           Map.entry(WATERMARK_IDLENESS, "PT30S"),

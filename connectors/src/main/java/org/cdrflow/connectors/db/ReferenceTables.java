@@ -382,7 +382,42 @@ final class ReferenceTables {
               text("account_id").required(),
               text("billing_period").required().format(PERIOD),
               text("status").required().oneOf("OPEN", "PAID", "OVERDUE", "DISPUTED", "CREDITED"),
-              timestamptz("paid_at")));
+              timestamptz("paid_at")),
+          // Detection rules and the high-risk list (docs/fraud.md); empty parameters take the
+          // kind's default.
+          new Table(
+              "fraud_rule",
+              List.of("rule_id", "valid_from"),
+              text("rule_id").required(),
+              timestamptz("valid_from").required(),
+              text("kind")
+                  .required()
+                  .oneOf(
+                      "HIGH_RISK_DESTINATION",
+                      "PREMIUM_BURST",
+                      "CALL_SPRAY",
+                      "SIM_BOX",
+                      "ROAMING_HIGH_USAGE",
+                      "USAGE_SPIKE",
+                      "BLOCKED_SIM_ACTIVITY"),
+              text("severity").required().defaultValue("MEDIUM").oneOf("LOW", "MEDIUM", "HIGH"),
+              bool("enabled").required().defaultValue("true"),
+              text("plan_id"),
+              integer("window_minutes").min(1),
+              integer("min_calls").min(1),
+              numeric("min_minutes", 10, 1).min(0),
+              numeric("min_amount", 12, 2).min(0),
+              integer("min_distinct").min(1),
+              integer("short_call_seconds").min(1),
+              numeric("short_share", 4, 3).min(0),
+              integer("max_incoming").min(0),
+              numeric("spike_factor", 6, 2).min(1),
+              numeric("baseline_amount", 12, 2).min(0)),
+          new Table(
+              "high_risk_destination",
+              List.of("prefix"),
+              text("prefix").required().format(E164_PREFIX),
+              text("reason")));
 
   private static final Map<String, Table> BY_NAME = new LinkedHashMap<>();
 
@@ -415,5 +450,9 @@ final class ReferenceTables {
   static final Map<String, CheckMessage> CHECK_MESSAGES =
       Map.of(
           "subscription_validity_check",
-          new CheckMessage("valid_to", "valid_to must be later than valid_from"));
+          new CheckMessage("valid_to", "valid_to must be later than valid_from"),
+          "fraud_rule_window_check",
+          new CheckMessage("window_minutes", "must be between 1 and 1440 (one day)"),
+          "fraud_rule_short_share_check",
+          new CheckMessage("short_share", "must be between 0 and 1"));
 }

@@ -211,6 +211,44 @@ class ReferenceDataLoaderTest {
     TestDatabase db = TestDatabase.migrated();
     db.loader().load(TestDatabase.examplesDirectory());
 
+    // Detection rules (docs/fraud.md): a bad rule row is refused, the rules in force stay.
+    expectError(
+        db,
+        "fraud_rule.csv",
+        "rule_id,valid_from,kind\nR1,2026-01-01T00:00:00Z,HIGH_RISK_DESTINATION\n"
+            + "R2,2026-01-01T00:00:00Z,WANGIRI\n",
+        3,
+        "kind",
+        "must be one of HIGH_RISK_DESTINATION");
+    expectError(
+        db,
+        "fraud_rule.csv",
+        "rule_id,valid_from,kind,min_calls\nR1,2026-01-01T00:00:00Z,PREMIUM_BURST,-2\n",
+        2,
+        "min_calls",
+        "must be positive");
+    expectError(
+        db,
+        "fraud_rule.csv",
+        "rule_id,valid_from,kind,short_share\nR1,2026-01-01T00:00:00Z,CALL_SPRAY,1.5\n",
+        2,
+        "short_share",
+        "must be between 0 and 1");
+    expectError(
+        db,
+        "fraud_rule.csv",
+        "rule_id,valid_from,kind,window_minutes\nR1,2026-01-01T00:00:00Z,CALL_SPRAY,2000\n",
+        2,
+        "window_minutes",
+        "must be between 1 and 1440");
+    expectError(
+        db,
+        "high_risk_destination.csv",
+        "prefix,reason\n+882,networks\n00234,x\n",
+        3,
+        "prefix",
+        "is not an E.164 prefix");
+
     expectError(
         db,
         "price_plan.csv",

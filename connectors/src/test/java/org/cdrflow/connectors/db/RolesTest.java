@@ -57,7 +57,7 @@ class RolesTest {
                     + " WHERE rolname LIKE 'cdr\\_%' AND NOT rolcanlogin AND NOT rolsuper")) {
       rs.next();
       assertEquals(
-          "cdr_anonymiser,cdr_billing,cdr_finance,cdr_mediation,cdr_reference_loader",
+          "cdr_anonymiser,cdr_billing,cdr_finance,cdr_fraud,cdr_mediation,cdr_reference_loader",
           rs.getString(1));
     }
   }
@@ -83,6 +83,34 @@ class RolesTest {
     assertDenied("cdr_finance", "SELECT * FROM invoice_line");
     assertDenied("cdr_finance", "SELECT * FROM rejected_cdr");
     assertDenied("cdr_finance", "UPDATE settlement_daily SET events = 0");
+  }
+
+  /** R10: the fraud analyst works alerts and blocks SIMs; billing and finance see no alert. */
+  @Test
+  void onlyTheFraudRoleReadsAndDecidesAlerts() throws SQLException {
+    assertAllowed("cdr_fraud", "SELECT * FROM fraud_alert");
+    assertAllowed(
+        "cdr_fraud",
+        "UPDATE fraud_alert SET status = 'DISMISSED', decided_by = 'x', decided_at = now()");
+    assertAllowed("cdr_fraud", "SELECT * FROM fraud_rule");
+    assertAllowed("cdr_fraud", "SELECT msisdn FROM subscription");
+    assertAllowed(
+        "cdr_fraud", "INSERT INTO sim_block (msisdn, blocked_at) VALUES ('+4790000001', now())");
+    assertDenied("cdr_fraud", "DELETE FROM fraud_alert");
+    assertDenied("cdr_fraud", "UPDATE fraud_rule SET enabled = false");
+    assertDenied("cdr_fraud", "SELECT * FROM settlement_call");
+    for (String role : List.of("cdr_billing", "cdr_finance")) {
+      assertDenied(role, "SELECT * FROM fraud_alert");
+      assertDenied(role, "UPDATE fraud_alert SET status = 'DISMISSED'");
+    }
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO fraud_alert (alert_id, rule_id, rule_version, kind, severity, window_start,"
+            + " window_end) VALUES (gen_random_uuid(), 'R', now(), 'SIM_BOX', 'HIGH', now(),"
+            + " now()) ON CONFLICT (alert_id) DO NOTHING");
+    assertDenied("cdr_mediation", "UPDATE fraud_alert SET status = 'DISMISSED'");
+    assertAllowed("cdr_anonymiser", "UPDATE fraud_alert SET subscription_id = NULL");
+    assertAllowed("cdr_reference_loader", "DELETE FROM fraud_rule");
   }
 
   @Test

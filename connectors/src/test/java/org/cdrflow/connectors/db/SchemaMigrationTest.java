@@ -70,7 +70,8 @@ class SchemaMigrationTest {
             + " started_at timestamp with time zone, finished_at timestamp with time zone,"
             + " status text, dry_run boolean, lines_anonymised bigint,"
             + " settlement_anonymised bigint, rejects_purged bigint, retained_unpaid bigint,"
-            + " retained_disputed bigint, retained_no_invoice bigint");
+            + " retained_disputed bigint, retained_no_invoice bigint,"
+            + " alerts_anonymised bigint");
     for (var e : expected.entrySet()) {
       assertEquals(e.getValue(), columns(e.getKey()), e.getKey());
     }
@@ -289,7 +290,7 @@ class SchemaMigrationTest {
       assertEquals(v0 + 5, fresh.referenceVersion(), "every reference table has the trigger");
     }
     assertEquals(
-        14,
+        16,
         scalar(
             fresh,
             "SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%\\_reference\\_version'"

@@ -80,7 +80,7 @@ class HelmChartTest {
   @Test
   void productionValuesRenderTopicsAndMonitoring() {
     assertKinds(production, "ConfigMap", "CronJob", "FlinkDeployment", "Job", "KafkaTopic");
-    assertEquals(3, production.ofKind("KafkaTopic").size());
+    assertEquals(4, production.ofKind("KafkaTopic").size());
     assertNotNull(production.one("PodMonitor"));
   }
 

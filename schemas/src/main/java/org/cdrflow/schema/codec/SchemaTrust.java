@@ -2,6 +2,7 @@ package org.cdrflow.schema.codec;
 
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
+import org.cdrflow.schema.FraudAlert;
 import org.cdrflow.schema.NotificationKind;
 import org.cdrflow.schema.RawCdr;
 import org.cdrflow.schema.RecordType;
@@ -27,6 +28,7 @@ public final class SchemaTrust {
   private static final ClassSecurityPredicate OUR_CLASSES =
       ClassSecurityValidator.builder()
           .add(RawCdr.class)
+          .add(FraudAlert.class)
           .add(RecordType.class)
           .add(RejectedCdr.class)
           .add(UsageNotification.class)
@@ -63,6 +65,7 @@ public final class SchemaTrust {
         && predicate.isTrusted(RecordType.class)
         && predicate.isTrusted(RejectedCdr.class)
         && predicate.isTrusted(UsageNotification.class)
-        && predicate.isTrusted(NotificationKind.class);
+        && predicate.isTrusted(NotificationKind.class)
+        && predicate.isTrusted(FraudAlert.class);
   }
 }

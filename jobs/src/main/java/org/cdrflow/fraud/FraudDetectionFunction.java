@@ -1,0 +1,154 @@
+package org.cdrflow.fraud;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.cdrflow.rating.InvoiceLine;
+import org.cdrflow.rating.LineFlag;
+import org.cdrflow.reference.ReferenceData;
+import org.cdrflow.reference.ReferenceDataProvider;
+import org.cdrflow.reference.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed by subscription, on the rated lines (docs/fraud.md, "Where detection runs"): feeds each
+ * line to {@link FraudDetector} with the rules in force at its event time from the per-JVM
+ * reference snapshot, and emits the alerts. Event-time timers end the Oslo day (SIM_BOX) and retire
+ * the state: recent events after the longest window, the whole state 31 days after the last event.
+ */
+public class FraudDetectionFunction extends KeyedProcessFunction<String, InvoiceLine, FraudAlert> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(FraudDetectionFunction.class);
+  private static final long MINUTE = 60_000L;
+  private static final long RETIRE_AFTER = 31L * 24 * 3_600_000L;
+
+  private final ReferenceDataProvider reference;
+  private transient FraudDetector detector;
+  private transient ValueState<SubscriptionActivity> activity;
+
+  public FraudDetectionFunction(ReferenceDataProvider reference) {
+    this.reference = reference;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    reference.open();
+    detector = new FraudDetector();
+    activity =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>("activity", Types.POJO(SubscriptionActivity.class)));
+  }
+
+  @Override
+  public void close() {
+    reference.close();
+  }
+
+  @Override
+  public void processElement(InvoiceLine line, Context ctx, Collector<FraudAlert> out)
+      throws Exception {
+    ReferenceData ref = reference.current();
+    if (!ref.hasFraudRules() || line.subscriptionId == null) {
+      return;
+    }
+    SubscriptionActivity a = activity.value();
+    if (a == null) {
+      a = new SubscriptionActivity();
+    }
+    String planId =
+        ref.subscriptionAt(line.msisdn, Instant.ofEpochMilli(line.eventStart))
+            .map(Subscription::planId)
+            .orElse(null);
+    a.accountId = line.accountId;
+    a.planId = planId;
+    FraudDetector.Subject subject =
+        new FraudDetector.Subject(line.subscriptionId, line.accountId, planId);
+    long retain = ref.longestFraudWindowMillis();
+    List<FraudAlert> alerts =
+        detector.observe(a, observed(line, ref), subject, ref::fraudRulesAt, retain);
+    emit(alerts, ctx.timerService().currentProcessingTime(), out);
+    activity.update(a);
+    // The day's end (SIM_BOX, the history) and the end of the longest window (recent events).
+    ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(line.eventDate + 1) - 1);
+    if (a.size > 0) {
+      ctx.timerService().registerEventTimeTimer(roundUp(a.times[a.size - 1] + retain));
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<FraudAlert> out)
+      throws Exception {
+    SubscriptionActivity a = activity.value();
+    if (a == null) {
+      return;
+    }
+    ReferenceData ref = reference.current();
+    FraudDetector.Subject subject =
+        new FraudDetector.Subject(ctx.getCurrentKey(), a.accountId, a.planId);
+    if (a.day >= 0 && timestamp >= FraudDetector.dayStart(a.day + 1) - 1) {
+      emit(
+          detector.closeDay(a, subject, ref::fraudRulesAt),
+          ctx.timerService().currentProcessingTime(),
+          out);
+      ctx.timerService()
+          .registerEventTimeTimer(FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER);
+    }
+    a.forgetUntil(timestamp - ref.longestFraudWindowMillis());
+    boolean drained = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (a.size == 0
+        && a.day < 0
+        && !drained
+        && timestamp >= FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER) {
+      // A month without usage: nothing left to compare a day with.
+      activity.clear();
+      return;
+    }
+    activity.update(a);
+  }
+
+  private static void emit(List<FraudAlert> alerts, long now, Collector<FraudAlert> out) {
+    for (FraudAlert alert : alerts) {
+      alert.raisedAt = now;
+      // Ids only: the alert and the subscription, never a number (docs/privacy.md).
+      LOG.info(
+          "Fraud alert {} ({} {}, rule {}) for subscription {}",
+          alert.alertId,
+          alert.kind,
+          alert.severity,
+          alert.ruleId,
+          alert.subscriptionId);
+      out.collect(alert);
+    }
+  }
+
+  static ObservedUsage observed(InvoiceLine line, ReferenceData ref) {
+    ObservedUsage.Service service = ObservedUsage.Service.valueOf(line.service);
+    boolean outgoing = "MO".equals(line.direction);
+    return new ObservedUsage(
+        line.eventStart,
+        line.eventDate,
+        service,
+        outgoing,
+        line.durationS == null ? 0 : line.durationS,
+        line.amount == null ? 0 : line.amount.movePointRight(2).longValue(),
+        line.counterpartNumber == null ? 0 : line.counterpartNumber.hashCode(),
+        outgoing
+            && service == ObservedUsage.Service.VOICE
+            && ref.isHighRiskDestination(line.counterpartNumber),
+        "PREMIUM".equals(line.counterpartClass),
+        line.roamingCountry != null
+            || (line.ratingZone != null && line.ratingZone.startsWith("ROAM_")),
+        line.hasFlag(LineFlag.BLOCKED_SIM));
+  }
+
+  private static long roundUp(long t) {
+    return (Math.floorDiv(t, MINUTE) + 1) * MINUTE;
+  }
+}
