@@ -63,18 +63,31 @@ public class ReplayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig base =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
-    try (RuntimeStack stack = RuntimeStack.open(base, workDir)) {
+    // Killed at any point, the same command run again ends with the same tables
+    // (docs/operations.md, "After a crash or a stop"): the feed sends only what of FILE is not on
+    // the topic yet, the job resumes from its newest checkpoint or savepoint.
+    try (StopSignals signals = StopSignals.install(System.out);
+        RuntimeStack stack = RuntimeStack.open(base, workDir)) {
       CdrflowConfig config = stack.config();
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       System.out.println("Loading reference data from " + reference);
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
-      long sent;
+      FeedProducer.FeedResult fed;
       try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        sent = producer.send(input, null);
+        fed = producer.sendRest(input, workDir.resolve("feeds"), null, 0);
       }
-      System.out.println("Fed " + sent + " records from " + input);
-      new LocalStreamingRun(config, workDir.resolve("job-state"))
-          .runToEndOfTopic(timeout, msg -> System.out.println(msg));
+      System.out.println(
+          "Fed "
+              + fed.sent()
+              + " records from "
+              + input
+              + (fed.alreadyOnTopic() > 0
+                  ? " (" + fed.alreadyOnTopic() + " were on the topic from an earlier run)"
+                  : ""));
+      LocalStreamingRun job = new LocalStreamingRun(config, workDir.resolve("job-state"));
+      signals.watch(job);
+      job.runToEndOfTopic(timeout, msg -> System.out.println(msg));
+      signals.watch(null);
       if (export != null) {
         try (Connection c = jdbc.connect()) {
           Map<String, Integer> rows = TableExport.exportAll(c, export);

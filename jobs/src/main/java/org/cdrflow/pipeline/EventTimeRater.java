@@ -151,6 +151,11 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
       ctx.output(
           Outcomes.REJECTS,
           Rejection.of(
+              Rejection.idOf(
+                  call.networkElement,
+                  call.callReference,
+                  call.recordType.name(),
+                  call.sequenceNumber),
               outcome.rejectReason(),
               outcome.detail(),
               call.sourceTopic,

@@ -63,6 +63,14 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
     } else if (outcome instanceof MediationOutcome.Rejected r) {
       Rejection rejection =
           Rejection.of(
+              in.decoded()
+                  ? Rejection.idOfRecord(
+                      in.networkElement,
+                      in.callReference,
+                      in.recordType,
+                      in.sequenceNumber,
+                      in.payload)
+                  : Rejection.idOfBytes(in.payload),
               r.reason(),
               r.detail(),
               in.sourceTopic,
@@ -72,7 +80,8 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
               r.eventTime(),
               now);
       if (in.reprocessedRejectId != null) {
-        // Rejected again after a reprocess: the same row, open again, not a second row.
+        // Rejected again after a reprocess: the same row, open again, not a second row (a row
+        // written before reject ids came from the record's identity keeps its old id).
         rejection.rejectId = in.reprocessedRejectId;
       }
       ctx.output(Outcomes.REJECTS, rejection);
