@@ -96,7 +96,10 @@ public class DemoCommand implements Callable<Integer> {
     out.println("== Starting the embedded stack (Kafka in KRaft mode, PostgreSQL) in " + workDir);
     CdrflowConfig base =
         CdrflowConfig.of(java.util.Map.of(CdrflowConfig.TOPIC_RAW_PARTITIONS, "2"));
-    try (RuntimeStack stack = RuntimeStack.open(base, workDir.resolve("stack"))) {
+    // Killed or stopped at any point, the demo run again on the same workdir carries on: the job
+    // resumes from its newest checkpoint or savepoint and only the rest of the feed is sent.
+    try (StopSignals signals = StopSignals.install(out);
+        RuntimeStack stack = RuntimeStack.open(base, workDir.resolve("stack"))) {
       CdrflowConfig config = stack.config();
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
@@ -105,13 +108,15 @@ public class DemoCommand implements Callable<Integer> {
       out.println("== Starting the streaming job on a local Flink MiniCluster");
       LocalStreamingRun job = new LocalStreamingRun(config, workDir.resolve("stack/job-state"));
       job.start();
+      signals.watch(job);
       try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        producer.send(feed, n -> progress(n, records), rate);
+        producer.sendRest(feed, workDir.resolve("stack/feeds"), n -> progress(n, records), rate);
       }
       out.println();
       out.println("== Waiting for the job to rate everything, then draining it");
       job.awaitEndOfTopic(Duration.ofMinutes(10));
       job.stopAndSave(Duration.ofMinutes(5));
+      signals.watch(null);
 
       try (Connection c = jdbc.connect()) {
         summary(c);

@@ -81,7 +81,9 @@ public class ReprocessCommand implements Callable<Integer> {
         }
         writeBatch(batchFile, rejects);
       }
-      Path claimed = batchFile.resolveSibling(batchFile.getFileName() + ".claimed");
+      // Named by the batch's own identity, so a marker left by a kill never matches a later batch.
+      String feed = "reprocess-" + batchIdentity(batchFile);
+      Path claimed = batchFile.resolveSibling(feed + ".claimed");
       if (!Files.exists(claimed)) {
         claim(jdbc, rejects);
         Files.createFile(claimed);
@@ -96,13 +98,7 @@ public class ReprocessCommand implements Callable<Integer> {
       }
       FeedProducer.FeedResult fed;
       try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        fed =
-            producer.sendRest(
-                "reprocess-" + batchIdentity(batchFile),
-                batchFile.getParent(),
-                records.iterator(),
-                null,
-                0);
+        fed = producer.sendRest(feed, batchFile.getParent(), records.iterator(), null, 0);
       } catch (Exception e) {
         throw new IllegalStateException(
             "feeding the rejects failed; run the same command again to finish: " + e.getMessage(),
@@ -114,7 +110,6 @@ public class ReprocessCommand implements Callable<Integer> {
         job.runToEndOfTopic(timeout, System.out::println);
         signals.watch(null);
       }
-      String feed = "reprocess-" + batchIdentity(batchFile);
       Files.deleteIfExists(batchFile);
       Files.deleteIfExists(claimed);
       Files.deleteIfExists(batchFile.resolveSibling(feed + ".start"));

@@ -1,5 +1,8 @@
 package org.cdrflow.jobs;
 
+import static org.apache.flink.core.execution.SavepointFormatType.CANONICAL;
+import static org.apache.flink.runtime.checkpoint.CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobStatus;
@@ -18,8 +22,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -126,7 +131,9 @@ public final class LocalStreamingRun {
   public void awaitEndOfTopic(Duration timeout) throws Exception {
     Map<TopicPartition, Long> end = endOffsets();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!consumed(end)) {
+    // The group's offsets may have been committed by an earlier run already (a rerun with nothing
+    // left to feed): only a checkpoint of this job shows that it runs and has taken over from them.
+    while (!checkpointed() || !consumed(end)) {
       JobClient job = this.job;
       if (job == null) {
         throw new IllegalStateException("the streaming job was stopped");
@@ -144,14 +151,20 @@ public final class LocalStreamingRun {
     }
   }
 
+  /** Whether the running job has completed a checkpoint (its {@code chk-N/_metadata}). */
+  private boolean checkpointed() throws IOException {
+    JobClient running = job;
+    if (running == null) {
+      return false;
+    }
+    Path dir = stateDir.resolve("checkpoints").resolve(running.getJobID().toHexString());
+    return RestorePoints.all(stateDir).stream()
+        .anyMatch(p -> p.directory().getParent().equals(dir));
+  }
+
   /** Stops the job with a drained savepoint and keeps it for the next run. */
   public synchronized String stopAndSave(Duration timeout) throws Exception {
-    String savepoint =
-        job.stopWithSavepoint(
-                true,
-                stateDir.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL)
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    String savepoint = savepoint(true, timeout);
     Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
     job = null;
     deleteCheckpoints();
@@ -172,16 +185,35 @@ public final class LocalStreamingRun {
     if (status.isGloballyTerminalState()) {
       return null;
     }
-    String savepoint =
-        running
-            .stopWithSavepoint(
-                false,
-                stateDir.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL)
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    String savepoint = savepoint(false, timeout);
     Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
     job = null;
     return savepoint;
+  }
+
+  /**
+   * Stops the job with a savepoint. A trigger that finds a task not running (the job is restarting
+   * after a failure) is tried again until the job runs again or the timeout passes.
+   */
+  private String savepoint(boolean drain, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return job.stopWithSavepoint(
+                drain, stateDir.resolve("savepoints").toUri().toString(), CANONICAL)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        boolean notRunning =
+            ExceptionUtils.findThrowable(e, CheckpointException.class)
+                .map(c -> c.getCheckpointFailureReason() == NOT_ALL_REQUIRED_TASKS_RUNNING)
+                .orElse(false);
+        if (!notRunning || System.nanoTime() > deadline) {
+          throw e;
+        }
+        checkRunning();
+        Thread.sleep(200);
+      }
+    }
   }
 
   /**
