@@ -63,14 +63,7 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
     } else if (outcome instanceof MediationOutcome.Rejected r) {
       Rejection rejection =
           Rejection.of(
-              in.decoded()
-                  ? Rejection.idOfRecord(
-                      in.networkElement,
-                      in.callReference,
-                      in.recordType,
-                      in.sequenceNumber,
-                      in.payload)
-                  : Rejection.idOfBytes(in.payload),
+              Rejection.idOf(in),
               r.reason(),
               r.detail(),
               in.sourceTopic,

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
+import org.cdrflow.connectors.kafka.IncomingCdr;
 
 /**
  * A record that was not rated, kept with its reason, a readable detail (never a subscriber number),
@@ -103,6 +104,14 @@ public class Rejection {
       return idOfBytes(payload);
     }
     return idOf(networkElement, callReference, recordType, sequenceNumber);
+  }
+
+  /** The reject id of a record read from the raw topic (decoded or not). */
+  public static String idOf(IncomingCdr in) {
+    return in.decoded()
+        ? idOfRecord(
+            in.networkElement, in.callReference, in.recordType, in.sequenceNumber, in.payload)
+        : idOfBytes(in.payload);
   }
 
   private static boolean isBlank(String s) {
