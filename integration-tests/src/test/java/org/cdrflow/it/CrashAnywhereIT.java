@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.cdrflow.cli.RuntimeStack;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
@@ -55,6 +58,7 @@ class CrashAnywhereIT {
   private static Path feed;
   private static Path reference;
   private static Path referenceWithHoles;
+  private static Path paced;
 
   @BeforeAll
   static void generate() throws Exception {
@@ -72,6 +76,9 @@ class CrashAnywhereIT {
         feed,
         reference);
     referenceWithHoles = withoutSomeSubscriptions(base.resolve("reference-with-holes"));
+    // Two seconds of feeding, so that a kill soon after the first record lands mid-feed.
+    paced = base.resolve("paced.properties");
+    Files.writeString(paced, "testing.feed-records-per-second=1500\n");
   }
 
   @Test
@@ -87,17 +94,23 @@ class CrashAnywhereIT {
     Random random = new Random(SEED);
     Path killed = base.resolve("killed");
     // Three kills in a row: while feeding (the feed has begun once its ledger exists), while the
-    // job processes, during the drain; then the same command runs to its end.
+    // job processes, during the drain or the export; then the same command runs to its end.
     List<String> kills = new ArrayList<>();
-    kills.add(killAt(killed, replay(killed), null, random, 300));
-    kills.add(killAt(killed, replay(killed), "job ", random, 4000));
-    kills.add(killAt(killed, replay(killed), "draining", random, 1500));
+    kills.add(killAt(killed, replay(killed), null, random, 800).where());
+    Killed processing = killAt(killed, replay(killed), "job ", random, 4000);
+    kills.add(processing.where());
+    long onTopic = alreadyOnTopic(processing.output());
+    assertTrue(
+        onTopic > 0 && onTopic < RECORDS,
+        "the first kill came mid-feed: " + onTopic + " records were on the topic");
+    // Up to 4 s after the drain began: during the drain, or during the export after it.
+    kills.add(killAt(killed, replay(killed), "draining", random, 4000).where());
     assertEquals(0, run(killed, replay(killed)).exit());
     assertTablesEqual(clean.resolve("replayed"), killed.resolve("replayed"), kills.toString());
 
     fixReferenceData(killed);
     String phase = random.nextBoolean() ? "job " : "draining";
-    kills.add(killAt(killed, reprocess(killed), phase, random, 3000));
+    kills.add(killAt(killed, reprocess(killed), phase, random, 3000).where());
     assertEquals(0, run(killed, reprocess(killed)).exit());
     export(killed, "reprocessed");
     assertTablesEqual(
@@ -125,6 +138,8 @@ class CrashAnywhereIT {
   private static List<String> replay(Path work) {
     return List.of(
         "replay",
+        "--config",
+        paced.toString(),
         "--reference",
         referenceWithHoles.toString(),
         "--input",
@@ -148,6 +163,21 @@ class CrashAnywhereIT {
 
   private record Ended(int exit, List<String> output) {}
 
+  private record Killed(String where, List<String> output) {}
+
+  /** How many records the run's feed found on the topic from an earlier run (its "Fed" line). */
+  private static long alreadyOnTopic(List<String> output) {
+    java.util.regex.Pattern onTopic =
+        java.util.regex.Pattern.compile("\\((\\d+) were on the topic from an earlier run\\)");
+    for (String line : output) {
+      if (line.startsWith("Fed ")) {
+        java.util.regex.Matcher m = onTopic.matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+      }
+    }
+    throw new AssertionError("no Fed line in " + output);
+  }
+
   private static Ended run(Path work, List<String> args) throws Exception {
     Process p = start(work, args);
     List<String> out = pump(p);
@@ -167,7 +197,7 @@ class CrashAnywhereIT {
    * for the feed's ledger to appear), waits a seeded random time of up to {@code maxDelayMillis},
    * and kills the whole process tree. Returns where it was killed, for the assertion messages.
    */
-  private static String killAt(
+  private static Killed killAt(
       Path work, List<String> args, String marker, Random random, int maxDelayMillis)
       throws Exception {
     int delay = random.nextInt(maxDelayMillis + 1);
@@ -178,10 +208,10 @@ class CrashAnywhereIT {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (!reached(work, out, marker)) {
         if (!p.isAlive()) {
-          return args.get(0) + ": ended before " + marker;
+          return new Killed(args.get(0) + ": ended before " + marker, out);
         }
         assertTrue(System.nanoTime() < deadline, "no " + marker + " in " + out);
-        Thread.sleep(5);
+        Thread.sleep(20);
       }
       Thread.sleep(delay);
       alive = p.isAlive();
@@ -191,20 +221,44 @@ class CrashAnywhereIT {
     String where =
         args.get(0) + " killed " + delay + " ms after " + (marker == null ? "feed start" : marker);
     System.out.println(where + (alive ? "" : " (it had ended)") + "; output: " + out);
-    return where;
+    return new Killed(where, out);
   }
 
-  private static boolean reached(Path work, List<String> out, String marker) throws IOException {
+  private static boolean reached(Path work, List<String> out, String marker) throws Exception {
     if (marker == null) {
-      Path feeds = work.resolve("work").resolve("feeds");
-      if (!Files.isDirectory(feeds)) {
-        return false;
-      }
-      try (Stream<Path> s = Files.list(feeds)) {
-        return s.anyMatch(f -> f.getFileName().toString().endsWith(".start"));
-      }
+      return rawRecords(work.resolve("work")) > 0;
     }
     return out.stream().anyMatch(l -> l.contains(marker));
+  }
+
+  /** Records on the raw topic of the workdir's running broker; 0 while it is not up. */
+  private static long rawRecords(Path workDir) throws Exception {
+    Path config = workDir.resolve("kafka").resolve("server.properties");
+    if (!Files.exists(config)) {
+      return 0;
+    }
+    java.util.Properties p = new java.util.Properties();
+    try (Reader r = Files.newBufferedReader(config)) {
+      p.load(r);
+    }
+    String listeners = p.getProperty("advertised.listeners", "");
+    if (!listeners.startsWith("PLAINTEXT://")) {
+      return 0;
+    }
+    java.util.Properties client = new java.util.Properties();
+    client.put("bootstrap.servers", listeners.substring("PLAINTEXT://".length()));
+    client.put("request.timeout.ms", "2000");
+    client.put("default.api.timeout.ms", "2000");
+    try (Admin admin = Admin.create(client)) {
+      TopicPartition raw = new TopicPartition("cdr.raw", 0);
+      return admin
+          .listOffsets(java.util.Map.of(raw, OffsetSpec.latest()))
+          .partitionResult(raw)
+          .get(3, TimeUnit.SECONDS)
+          .offset();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return 0; // the broker or the topic is not there yet
+    }
   }
 
   private static Process start(Path work, List<String> args) throws IOException {

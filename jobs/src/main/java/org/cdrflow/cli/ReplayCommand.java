@@ -74,7 +74,10 @@ public class ReplayCommand implements Callable<Integer> {
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
       FeedProducer.FeedResult fed;
       try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        fed = producer.sendRest(input, workDir.resolve("feeds"), null, 0);
+        String rate = config.get(CdrflowConfig.TESTING_FEED_RATE);
+        fed =
+            producer.sendRest(
+                input, workDir.resolve("feeds"), null, rate == null ? 0 : Long.parseLong(rate));
       }
       System.out.println(
           "Fed "
