@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
 public class ReprocessCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin RebuildAggregatesOption rebuildAggregates;
+
   @Option(
       names = "--reason",
       required = true,
@@ -58,7 +60,7 @@ public class ReprocessCommand implements Callable<Integer> {
     CdrflowConfig base = common.config();
     try (StopSignals signals = StopSignals.install(System.out);
         RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
-      CdrflowConfig config = stack.config();
+      CdrflowConfig config = rebuildAggregates.apply(stack.config());
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       // A reprocess killed at any point is finished by the same command run again
       // (docs/operations.md, "After a crash or a stop"): the batch it claimed is kept in the
