@@ -19,6 +19,7 @@ import org.cdrflow.connectors.db.ReferenceDataLoader;
 import org.cdrflow.connectors.kafka.FeedProducer;
 import org.cdrflow.connectors.local.FlinkRestClient;
 import org.cdrflow.connectors.local.LocalFlinkCluster;
+import org.cdrflow.jobs.RestorePoints;
 import org.cdrflow.jobs.StatelessStart;
 import org.cdrflow.jobs.StreamingJobMain;
 import org.cdrflow.pipeline.StateLineage;
@@ -164,7 +165,7 @@ public class ClusterCommand implements Callable<Integer> {
                     resumeFrom));
         awaitRunning(rest, jobId);
         if (input != null) {
-          out.println("   fed " + feed(config, input) + " records from " + input);
+          out.println("   fed " + feed(config, input, common.workDir) + " records from " + input);
         }
         printHowToUse(cluster, config, jobId, jobConfig, stack.isEmbedded());
         return runUntilInterrupted(rest, jobId, cluster, clusterDir);
@@ -254,9 +255,10 @@ public class ClusterCommand implements Callable<Integer> {
     }
   }
 
-  private static long feed(CdrflowConfig config, Path file) throws IOException {
+  /** Sends what of {@code file} is not on the raw topic yet (docs/reliability.md). */
+  private static long feed(CdrflowConfig config, Path file, Path workDir) throws IOException {
     try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-      return producer.send(file, null);
+      return producer.sendRest(file, workDir.resolve("feeds"), null, 0).sent();
     }
   }
 
@@ -297,9 +299,15 @@ public class ClusterCommand implements Callable<Integer> {
     return file;
   }
 
+  /**
+   * The newest complete checkpoint or savepoint of the cluster's jobs: the savepoint of a stop, or
+   * after a crash of the whole cluster the newest retained checkpoint (docs/operations.md, "After a
+   * crash or a stop").
+   */
   private static String latestSavepoint(Path clusterDir) throws IOException {
-    Path f = clusterDir.resolve(LATEST);
-    return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8).trim() : null;
+    return RestorePoints.newest(clusterDir.resolve("state"))
+        .map(p -> p.directory().toUri().toString())
+        .orElse(null);
   }
 
   /** {@code cdrflow-jobs-*-job.jar} in the directory of the command line's own jar. */

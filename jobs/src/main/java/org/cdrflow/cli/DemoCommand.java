@@ -40,9 +40,12 @@ public class DemoCommand implements Callable<Integer> {
 
   private static final String RUNNING_STACK = "running-stack.properties";
 
+  /** Written when a demo ran to its end; a demo folder without it was interrupted. */
+  private static final String FINISHED = "demo-finished";
+
   /** What a demo folder holds; a folder that holds anything else is not the demo's to clear. */
   private static final Set<String> DEMO_ENTRIES =
-      Set.of("feed", StackFolder.DEMO_STACK, DemoNextCommands.OUT, RUNNING_STACK);
+      Set.of("feed", StackFolder.DEMO_STACK, DemoNextCommands.OUT, RUNNING_STACK, FINISHED);
 
   @Option(
       names = "--workdir",
@@ -99,7 +102,7 @@ public class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GeneratorSettings settings = checkedSettings();
-    startClean();
+    boolean continuing = startClean();
     Path feedDir = workDir.resolve("feed");
     Path feed = feedDir.resolve("feed.jsonl");
     Path reference = feedDir.resolve("reference");
@@ -115,12 +118,21 @@ public class DemoCommand implements Callable<Integer> {
               + settings.start()
               + " to "
               + settings.start().plusDays(settings.days() - 1L));
-      out.println("   " + FeedGenerator.write(settings, feed, reference).summaryLine());
+      if (continuing) {
+        // The interrupted demo's feed is sent on from where it stopped, never a new one.
+        out.println("   (the interrupted demo's feed, kept in " + feedDir + ")");
+      } else {
+        out.println("   " + FeedGenerator.write(settings, feed, reference).summaryLine());
+      }
 
       CdrflowConfig base =
           configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
       base = base.with(java.util.Map.of(CdrflowConfig.TOPIC_RAW_PARTITIONS, "2"));
-      try (RuntimeStack stack = RuntimeStack.open(base, stackDir)) {
+      // Killed or stopped at any point, the demo run again on the same folder carries on (see
+      // startClean): the job resumes from its newest checkpoint or savepoint and only the rest of
+      // the feed is sent (docs/operations.md, "After a crash or a stop").
+      try (StopSignals signals = StopSignals.install(out);
+          RuntimeStack stack = RuntimeStack.open(base, stackDir)) {
         CdrflowConfig config = stack.config();
         CdrflowConfig.JdbcSettings jdbc = config.jdbc();
         new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
@@ -129,8 +141,9 @@ public class DemoCommand implements Callable<Integer> {
         out.println("== Starting the streaming job on a local Flink MiniCluster");
         LocalStreamingRun job = new LocalStreamingRun(config, stackDir.resolve("job-state"));
         job.start();
+        signals.watch(job);
         try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-          producer.send(feed, n -> progress(n, records), rate);
+          producer.sendRest(feed, stackDir.resolve("feeds"), n -> progress(n, records), rate);
         }
         out.println();
         out.println("== Waiting for the job to rate everything, then draining it");
@@ -138,6 +151,7 @@ public class DemoCommand implements Callable<Integer> {
           job.awaitEndOfTopic(Duration.ofMinutes(10));
         }
         job.stopAndSave(Duration.ofMinutes(5));
+        signals.watch(null);
         DrainAudit.verify(config);
 
         DemoNextCommands next;
@@ -153,6 +167,7 @@ public class DemoCommand implements Callable<Integer> {
               "   (the demo's lines are this month's: anonymisation takes lines older than five"
                   + " months whose invoice is paid, docs/anonymisation.md)");
           created.keep();
+          Files.writeString(workDir.resolve(FINISHED), "");
           if (keep) {
             keepRunning(config, jdbc, next, running);
           }
@@ -195,9 +210,9 @@ public class DemoCommand implements Callable<Integer> {
    * first (and said so), so that its audit adds up on its own. A folder holding anything else is
    * not the demo's to clear, and one whose stack runs (a demo with {@code --keep}) is left alone.
    */
-  private void startClean() throws java.io.IOException {
+  private boolean startClean() throws java.io.IOException {
     if (StackFolder.isNewOrEmpty(workDir)) {
-      return;
+      return false;
     }
     if (!Files.isDirectory(workDir)) {
       throw new UsageError("--workdir " + workDir + ": is a file; expected a folder");
@@ -225,10 +240,31 @@ public class DemoCommand implements Callable<Integer> {
               + workDir.resolve(RUNNING_STACK)
               + "); stop it with Ctrl-C first");
     }
+    if (wasInterrupted()) {
+      out.println(
+          "== Continuing the demo that was interrupted in "
+              + workDir
+              + " (it resumes where it stopped; a finished demo is started anew)");
+      return true;
+    }
     out.println("== Removing the previous demo's data in " + workDir + " (each demo starts clean)");
     CreatedFolders.delete(workDir.resolve("feed"));
     CreatedFolders.delete(workDir.resolve(StackFolder.DEMO_STACK));
     CreatedFolders.delete(workDir.resolve(DemoNextCommands.OUT));
+    Files.deleteIfExists(workDir.resolve(FINISHED));
+    return false;
+  }
+
+  /**
+   * A demo killed or stopped after it began to feed (its feed ledger exists) but before its end is
+   * carried on, as every command resumes after a crash (docs/operations.md, "After a crash or a
+   * stop"); one that finished, or stopped before it fed anything, is started anew.
+   */
+  private boolean wasInterrupted() {
+    return !Files.exists(workDir.resolve(FINISHED))
+        && Files.isDirectory(workDir.resolve(StackFolder.DEMO_STACK).resolve("feeds"))
+        && Files.isRegularFile(workDir.resolve("feed").resolve("feed.jsonl"))
+        && Files.isDirectory(workDir.resolve("feed").resolve("reference"));
   }
 
   private void keepRunning(

@@ -65,7 +65,11 @@ public class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CdrflowConfig base = checkedInputs();
+    // Killed at any point, the same command run again ends with the same tables
+    // (docs/operations.md, "After a crash or a stop"): the feed sends only what of FILE is not on
+    // the topic yet, the job resumes from its newest checkpoint or savepoint.
     try (CreatedFolders created = CreatedFolders.track(workDir, export);
+        StopSignals signals = StopSignals.install(System.out);
         RuntimeStack stack = RuntimeStack.open(base, workDir)) {
       CdrflowConfig config = rebuildAggregates.apply(stack.config());
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
@@ -76,16 +80,31 @@ public class ReplayCommand implements Callable<Integer> {
             "== " + input + " holds no records: nothing to feed, the job state stays as it was");
       } else {
         System.out.println("== Feeding " + input + " into the raw topic");
-        long sent;
+        FeedProducer.FeedResult fed;
         try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-          sent = producer.send(input, PhaseProgress.feeding(System.out));
+          String rate = config.get(CdrflowConfig.TESTING_FEED_RATE);
+          fed =
+              producer.sendRest(
+                  input,
+                  workDir.resolve("feeds"),
+                  PhaseProgress.feeding(System.out),
+                  rate == null ? 0 : Long.parseLong(rate));
         }
-        System.out.println("Fed " + sent + " records from " + input);
+        System.out.println(
+            "Fed "
+                + fed.sent()
+                + " records from "
+                + input
+                + (fed.alreadyOnTopic() > 0
+                    ? " (" + fed.alreadyOnTopic() + " were on the topic from an earlier run)"
+                    : ""));
         System.out.println("== Running the streaming job until the feed is consumed");
         try (PhaseProgress.Processing progress =
             PhaseProgress.Processing.start(config, System.out)) {
-          new LocalStreamingRun(config, workDir.resolve("job-state"))
-              .runToEndOfTopic(timeout, msg -> System.out.println("== " + msg));
+          LocalStreamingRun job = new LocalStreamingRun(config, workDir.resolve("job-state"));
+          signals.watch(job);
+          job.runToEndOfTopic(timeout, msg -> System.out.println("== " + msg));
+          signals.watch(null);
         }
       }
       if (export != null) {

@@ -1,13 +1,21 @@
 package org.cdrflow.cli;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.kafka.FeedProducer;
 import org.cdrflow.connectors.kafka.IncomingCdrDeserializer;
@@ -51,78 +59,154 @@ public class ReprocessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig base = common.config();
     StackFolder.requireStack(base, common.workDir);
-    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
+    try (StopSignals signals = StopSignals.install(System.out);
+        RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig config = rebuildAggregates.apply(stack.config());
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
-      List<Reject> rejects = claim(jdbc);
-      System.out.println(rejects.size() + " rejects of reason " + reason + " to feed again");
-      if (rejects.isEmpty()) {
-        return 0;
-      }
-      AtomicReference<Exception> failure = new AtomicReference<>();
-      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        for (Reject r : rejects) {
-          producer.send(
-              keyOf(r.payload()),
-              r.payload(),
-              new String[] {IncomingCdrDeserializer.REPROCESS_HEADER, r.id()},
-              failure);
+      // A reprocess killed at any point is finished by the same command run again
+      // (docs/operations.md, "After a crash or a stop"): the batch it claimed is kept in the
+      // workdir until its records are on the topic and, on the embedded stack, processed.
+      Path batchFile = common.workDir.resolve("feeds").resolve("reprocess-" + reason + ".batch");
+      List<Reject> rejects;
+      boolean resumed = Files.exists(batchFile);
+      if (resumed) {
+        rejects = readBatch(batchFile);
+        System.out.println(
+            "Finishing the interrupted reprocess of "
+                + rejects.size()
+                + " rejects of reason "
+                + reason);
+      } else {
+        rejects = open(jdbc);
+        System.out.println(rejects.size() + " rejects of reason " + reason + " to feed again");
+        if (rejects.isEmpty()) {
+          return 0;
         }
-        producer.flush();
+        writeBatch(batchFile, rejects);
       }
-      if (failure.get() != null) {
-        release(jdbc, rejects);
+      // Named by the batch's own identity, so a marker left by a kill never matches a later batch.
+      String feed = "reprocess-" + batchIdentity(batchFile);
+      Path claimed = batchFile.resolveSibling(feed + ".claimed");
+      if (!Files.exists(claimed)) {
+        claim(jdbc, rejects);
+        Files.createFile(claimed);
+      }
+      List<FeedProducer.Outgoing> records = new ArrayList<>();
+      for (Reject r : rejects) {
+        records.add(
+            new FeedProducer.Outgoing(
+                keyOf(r.payload()),
+                r.payload(),
+                new String[] {IncomingCdrDeserializer.REPROCESS_HEADER, r.id()}));
+      }
+      FeedProducer.FeedResult fed;
+      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
+        fed = producer.sendRest(feed, batchFile.getParent(), records.iterator(), null, 0);
+      } catch (Exception e) {
         throw new IllegalStateException(
-            "feeding the rejects failed; they stay open: " + failure.get().getMessage());
+            "feeding the rejects failed; run the same command again to finish: " + e.getMessage(),
+            e);
       }
       if (stack.isEmbedded()) {
         try (PhaseProgress.Processing progress =
             PhaseProgress.Processing.start(config, System.out)) {
-          new LocalStreamingRun(config, common.workDir.resolve("job-state"))
-              .runToEndOfTopic(timeout, System.out::println);
+          LocalStreamingRun job =
+              new LocalStreamingRun(config, common.workDir.resolve("job-state"));
+          signals.watch(job);
+          job.runToEndOfTopic(timeout, System.out::println);
+          signals.watch(null);
         }
       }
-      System.out.println("Fed " + rejects.size() + " rejects of reason " + reason + " again");
+      Files.deleteIfExists(batchFile);
+      Files.deleteIfExists(claimed);
+      Files.deleteIfExists(batchFile.resolveSibling(feed + ".start"));
+      System.out.println(
+          "Fed "
+              + fed.sent()
+              + " rejects of reason "
+              + reason
+              + " again"
+              + (fed.alreadyOnTopic() > 0
+                  ? " (" + fed.alreadyOnTopic() + " were on the topic from the interrupted run)"
+                  : ""));
       return 0;
     }
   }
 
-  /**
-   * Marks the open rejects of the reason as reprocessed and returns them. Marked before they are
-   * fed: if the job rejects one again, its upsert opens the row again after this mark.
-   */
-  private List<Reject> claim(CdrflowConfig.JdbcSettings jdbc) throws Exception {
+  /** The open rejects of the reason that still have their bytes, in a fixed order. */
+  private List<Reject> open(CdrflowConfig.JdbcSettings jdbc) throws Exception {
     List<Reject> rejects = new ArrayList<>();
-    try (Connection c = jdbc.connect()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "update rejected_cdr set reprocessed_at = now() where reason = ?"
-                  + " and reprocessed_at is null and payload is not null"
-                  + " returning reject_id, payload")) {
-        s.setString(1, reason.name());
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            rejects.add(new Reject(r.getString(1), r.getBytes(2)));
-          }
+    try (Connection c = jdbc.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select reject_id, payload from rejected_cdr where reason = ?"
+                    + " and reprocessed_at is null and payload is not null"
+                    + " order by source_topic, source_partition, source_offset, reject_id")) {
+      s.setString(1, reason.name());
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rejects.add(new Reject(r.getString(1), r.getBytes(2)));
         }
       }
-      c.commit();
     }
     return rejects;
   }
 
-  private void release(CdrflowConfig.JdbcSettings jdbc, List<Reject> rejects) throws Exception {
+  /**
+   * Marks the batch's rejects as reprocessed. Marked before they are fed: if the job rejects one
+   * again, its upsert opens the row again after this mark. Runs once per batch (the ".claimed"
+   * marker), so a resumed batch never marks a row the job has opened again.
+   */
+  private static void claim(CdrflowConfig.JdbcSettings jdbc, List<Reject> rejects)
+      throws Exception {
     try (Connection c = jdbc.connect();
         PreparedStatement s =
             c.prepareStatement(
-                "update rejected_cdr set reprocessed_at = null where reject_id = ?::uuid")) {
+                "update rejected_cdr set reprocessed_at = now() where reject_id = ?::uuid")) {
+      c.setAutoCommit(false);
       for (Reject r : rejects) {
         s.setString(1, r.id());
         s.addBatch();
       }
       s.executeBatch();
+      c.commit();
     }
+  }
+
+  /** One line per reject: its id and its bytes in Base64; written whole or not at all. */
+  private static void writeBatch(Path file, List<Reject> rejects) throws IOException {
+    Files.createDirectories(file.getParent());
+    // A batch of its own identity: the same rejects claimed again later are another feed.
+    StringBuilder sb = new StringBuilder("batch ").append(UUID.randomUUID()).append('\n');
+    for (Reject r : rejects) {
+      sb.append(r.id()).append(' ').append(Base64.getEncoder().encodeToString(r.payload()));
+      sb.append('\n');
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static List<Reject> readBatch(Path file) throws IOException {
+    List<Reject> rejects = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!line.isBlank() && !line.startsWith("batch ")) {
+        int space = line.indexOf(' ');
+        rejects.add(
+            new Reject(
+                line.substring(0, space), Base64.getDecoder().decode(line.substring(space + 1))));
+      }
+    }
+    return rejects;
+  }
+
+  /** The batch's feed identity, written with it. */
+  private static String batchIdentity(Path batchFile) throws IOException {
+    String first = Files.readAllLines(batchFile, StandardCharsets.UTF_8).get(0);
+    return first.substring("batch ".length()).trim();
   }
 
   private static String keyOf(byte[] payload) {

@@ -1,5 +1,8 @@
 package org.cdrflow.jobs;
 
+import static org.apache.flink.core.execution.SavepointFormatType.CANONICAL;
+import static org.apache.flink.runtime.checkpoint.CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobStatus;
@@ -18,8 +22,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -61,11 +66,19 @@ public final class LocalStreamingRun {
     return this;
   }
 
-  private JobClient job;
+  private volatile JobClient job;
+  private RestorePoints.RestorePoint restoredFrom;
 
   /** Runs to the end of the raw topic; returns the savepoint path the next run resumes from. */
   public String runToEndOfTopic(Duration timeout, Consumer<String> progress) throws Exception {
     start();
+    progress.accept(
+        restoredFrom == null
+            ? "job started without saved state"
+            : "job resumed from "
+                + (restoredFrom.isSavepoint()
+                    ? "savepoint " + restoredFrom.directory().getFileName()
+                    : "checkpoint " + restoredFrom.checkpointNumber()));
     try {
       awaitEndOfTopic(timeout);
       progress.accept("feed consumed; draining and saving the job state");
@@ -78,7 +91,11 @@ public final class LocalStreamingRun {
     }
   }
 
-  /** Starts the job, resuming from the latest savepoint of the state directory if there is one. */
+  /**
+   * Starts the job, resuming from the newest complete checkpoint or savepoint of the state
+   * directory if there is one ({@link RestorePoints}): after a drained stop that is its savepoint;
+   * after a kill, the killed job's newest retained checkpoint.
+   */
   public void start() throws Exception {
     Files.createDirectories(stateDir);
     Configuration conf = new Configuration();
@@ -92,12 +109,15 @@ public final class LocalStreamingRun {
     conf.set(
         CheckpointingOptions.CHECKPOINTING_INTERVAL,
         config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
+    // Kept when the job is cancelled or its JVM is killed, so that the next run can resume there.
+    conf.setString(
+        "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-    String resumeFrom = latestSavepoint();
-    if (resumeFrom != null) {
-      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
+    restoredFrom = RestorePoints.newest(stateDir).orElse(null);
+    if (restoredFrom != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoredFrom.directory().toUri().toString());
     }
     conf.addAll(Configuration.fromMap(flinkSettings));
     if (!conf.contains(StateRecoveryOptions.SAVEPOINT_PATH)) {
@@ -116,7 +136,13 @@ public final class LocalStreamingRun {
   public void awaitEndOfTopic(Duration timeout) throws Exception {
     Map<TopicPartition, Long> end = endOffsets();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!consumed(end)) {
+    // The group's offsets may have been committed by an earlier run already (a rerun with nothing
+    // left to feed): only a checkpoint of this job shows that it runs and has taken over from them.
+    while (!checkpointed() || !consumed(end)) {
+      JobClient job = this.job;
+      if (job == null) {
+        throw new IllegalStateException("the streaming job was stopped");
+      }
       JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
       if (status.isGloballyTerminalState()) {
         job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
@@ -130,17 +156,99 @@ public final class LocalStreamingRun {
     }
   }
 
+  /** Whether the running job has completed a checkpoint (its {@code chk-N/_metadata}). */
+  private boolean checkpointed() throws IOException {
+    JobClient running = job;
+    if (running == null) {
+      return false;
+    }
+    Path dir = stateDir.resolve("checkpoints").resolve(running.getJobID().toHexString());
+    return RestorePoints.all(stateDir).stream()
+        .anyMatch(p -> p.directory().getParent().equals(dir));
+  }
+
   /** Stops the job with a drained savepoint and keeps it for the next run. */
-  public String stopAndSave(Duration timeout) throws Exception {
-    String savepoint =
-        job.stopWithSavepoint(
-                true,
-                stateDir.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL)
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  public synchronized String stopAndSave(Duration timeout) throws Exception {
+    String savepoint = savepoint(true, timeout);
+    Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
+    job = null;
+    deleteCheckpoints();
+    return savepoint;
+  }
+
+  /**
+   * Stops a running job with a savepoint without draining it (SIGINT/SIGTERM: held records and
+   * pending partials stay in the saved state, as a stop of {@code cdrflow cluster} keeps them); the
+   * next run resumes from it. Does nothing when no job runs; returns the savepoint or null.
+   */
+  public synchronized String stopWithSavepoint(Duration timeout) throws Exception {
+    JobClient running = job;
+    if (running == null) {
+      return null;
+    }
+    JobStatus status = running.getJobStatus().get(10, TimeUnit.SECONDS);
+    if (status.isGloballyTerminalState()) {
+      return null;
+    }
+    String savepoint = savepoint(false, timeout);
     Files.writeString(stateDir.resolve(LATEST), savepoint, StandardCharsets.UTF_8);
     job = null;
     return savepoint;
+  }
+
+  /**
+   * Stops the job with a savepoint. A trigger that finds a task not running (the job is restarting
+   * after a failure) is tried again until the job runs again or the timeout passes.
+   */
+  private String savepoint(boolean drain, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return job.stopWithSavepoint(
+                drain, stateDir.resolve("savepoints").toUri().toString(), CANONICAL)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        boolean notRunning =
+            ExceptionUtils.findThrowable(e, CheckpointException.class)
+                .map(c -> c.getCheckpointFailureReason() == NOT_ALL_REQUIRED_TASKS_RUNNING)
+                .orElse(false);
+        if (!notRunning || System.nanoTime() > deadline) {
+          throw e;
+        }
+        checkRunning();
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /**
+   * The checkpoint or savepoint the job was started from by {@link #start()}, or null when it
+   * started without state.
+   */
+  public RestorePoints.RestorePoint restoredFrom() {
+    return restoredFrom;
+  }
+
+  /**
+   * The retained checkpoints of earlier jobs are older than the savepoint just written and would
+   * only fill the disk; every job of this directory has stopped.
+   */
+  private void deleteCheckpoints() throws IOException {
+    Path checkpoints = stateDir.resolve("checkpoints");
+    if (!Files.isDirectory(checkpoints)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(checkpoints)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!p.equals(checkpoints)) {
+          try {
+            Files.deleteIfExists(p);
+          } catch (IOException e) {
+            // Flink may still be cleaning up; what is left is deleted after the next run
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -163,10 +271,9 @@ public final class LocalStreamingRun {
     }
   }
 
-  /** The savepoint the next run resumes from, or null for a first run. */
+  /** The checkpoint or savepoint the next run resumes from, or null for a first run. */
   public String latestSavepoint() throws IOException {
-    Path f = stateDir.resolve(LATEST);
-    return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8).trim() : null;
+    return RestorePoints.newest(stateDir).map(p -> p.directory().toUri().toString()).orElse(null);
   }
 
   private Admin admin() {

@@ -80,6 +80,11 @@ public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, Me
       ctx.output(
           Outcomes.REJECTS,
           Rejection.of(
+              Rejection.idOf(
+                  call.networkElement,
+                  call.callReference,
+                  call.recordType.name(),
+                  call.sequenceNumber),
               RejectReason.LATE_PARTIAL,
               "partial record " + seq + " arrived after its call was already emitted",
               call.sourceTopic,

@@ -247,6 +247,11 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     ctx.output(
         Outcomes.REJECTS,
         Rejection.of(
+            Rejection.idOf(
+                call.networkElement,
+                call.callReference,
+                call.recordType.name(),
+                call.sequenceNumber),
             RejectReason.NO_RATE,
             ((TariffDecision.NoRate) decision).detail(),
             call.sourceTopic,

@@ -66,6 +66,7 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
     } else if (outcome instanceof MediationOutcome.Rejected r) {
       Rejection rejection =
           Rejection.of(
+              Rejection.idOf(in),
               r.reason(),
               r.detail(),
               in.sourceTopic,
@@ -75,7 +76,8 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
               r.eventTime(),
               now);
       if (in.reprocessedRejectId != null) {
-        // Rejected again after a reprocess: the same row, open again, not a second row.
+        // Rejected again after a reprocess: the same row, open again, not a second row (a row
+        // written before reject ids came from the record's identity keeps its old id).
         rejection.rejectId = in.reprocessedRejectId;
       }
       ctx.output(Outcomes.REJECTS, rejection);

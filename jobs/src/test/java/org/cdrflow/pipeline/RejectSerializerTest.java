@@ -67,6 +67,7 @@ class RejectSerializerTest {
 
   private static Rejection rejection(byte[] payload) {
     return Rejection.of(
+        Rejection.idOfBytes(payload),
         RejectReason.MISSING_FIELD,
         "callReference is missing or empty",
         "cdr.raw",

@@ -59,6 +59,12 @@ public final class CdrflowConfig implements Serializable {
   /** Recovery tests only: fail the streaming job once after this many records. */
   public static final String TESTING_FAIL_ONCE_AFTER = "testing.fail-once-after-records";
 
+  /**
+   * Crash tests only: {@code replay} feeds at most this many records a second, so that a kill lands
+   * in the middle of the feed (docs/reliability.md, "Crash anywhere, run it again").
+   */
+  public static final String TESTING_FEED_RATE = "testing.feed-records-per-second";
+
   /** Kafka client settings beyond the bootstrap servers (SASL, SSL…) go under this prefix. */
   public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 

@@ -288,7 +288,7 @@ final class ChildKafkaBroker {
         ServerProcesses.readPid(pidFile)
             .flatMap(ProcessHandle::of)
             .filter(ProcessHandle::isAlive)
-            .filter(ChildKafkaBroker::isOurBroker);
+            .filter(h -> isOurBroker(h, dir));
     if (leftover.isPresent()) {
       ProcessHandle handle = leftover.get();
       LOG.warn(
@@ -307,12 +307,17 @@ final class ChildKafkaBroker {
     ServerProcesses.deleteQuietly(pidFile);
   }
 
-  private static boolean isOurBroker(ProcessHandle handle) {
-    // The pid may have been reused by an unrelated process since the file was written.
+  private static boolean isOurBroker(ProcessHandle handle, Path dir) {
+    // The pid may have been reused since the file was written (after a SIGKILL of the whole run),
+    // also by the broker of another work directory: its configuration file tells them apart.
+    String config = dir.resolve("server.properties").toAbsolutePath().toString();
     return handle
         .info()
         .arguments()
-        .map(args -> Arrays.asList(args).contains(KafkaBrokerProcess.class.getName()))
+        .map(
+            args ->
+                Arrays.asList(args).contains(KafkaBrokerProcess.class.getName())
+                    && Arrays.asList(args).contains(config))
         .orElse(false);
   }
 
