@@ -47,6 +47,24 @@ public final class CdrflowConfig implements Serializable {
   public static final String SINK_BATCH_SIZE = "sink.batch-size";
   public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
 
+  /** Reconciliation: how far apart two starts may be and still match (docs/reconciliation.md). */
+  public static final String RECONCILE_TOLERANCE_START = "reconcile.tolerance.start";
+
+  /** Reconciliation: how far apart two durations may be and still match. */
+  public static final String RECONCILE_TOLERANCE_DURATION = "reconcile.tolerance.duration";
+
+  /** Reconciliation: how far apart two amounts may be and still match (a decimal). */
+  public static final String RECONCILE_TOLERANCE_AMOUNT = "reconcile.tolerance.amount";
+
+  /** Reconciliation: how far apart two starts may be for the calls to be paired at all. */
+  public static final String RECONCILE_PAIRING_WINDOW = "reconcile.pairing-window";
+
+  /**
+   * Event time past a billing period's end after which the streaming job treats the period as
+   * complete (docs/interfaces.md, "Period readiness").
+   */
+  public static final String PERIOD_LATENESS = "period.lateness";
+
   /** Recovery tests only: fail the streaming job once after this many records. */
   public static final String TESTING_FAIL_ONCE_AFTER = "testing.fail-once-after-records";
 
@@ -70,7 +88,12 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(CHECKPOINT_INTERVAL, "PT10S"),
           Map.entry(LOCAL_CHECKPOINT_INTERVAL, "PT1S"),
           Map.entry(SINK_BATCH_SIZE, "2000"),
-          Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"));
+          Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"),
+          Map.entry(RECONCILE_TOLERANCE_START, "PT5S"),
+          Map.entry(RECONCILE_TOLERANCE_DURATION, "PT1S"),
+          Map.entry(RECONCILE_TOLERANCE_AMOUNT, "0.01"),
+          Map.entry(RECONCILE_PAIRING_WINDOW, "PT10M"),
+          Map.entry(PERIOD_LATENESS, "P3D"));
 
   private final TreeMap<String, String> values = new TreeMap<>();
 
