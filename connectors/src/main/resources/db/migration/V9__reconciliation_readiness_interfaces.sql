@@ -111,6 +111,25 @@ CREATE TRIGGER billing_period_readiness_forward
     BEFORE UPDATE OF readiness ON billing_period
     FOR EACH ROW EXECUTE FUNCTION billing_period_readiness_forward();
 
+-- A period that has closed stays closed: a later load of billing_period (BSS, load-reference)
+-- may close it earlier but never reopen it or close it later, since lines already went LATE on
+-- the strength of it and COMPLETE relies on it (docs/interfaces.md, "Period readiness").
+CREATE FUNCTION billing_period_stays_closed() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF OLD.closed_at IS NOT NULL AND OLD.closed_at <= now()
+       AND (NEW.closed_at IS NULL OR NEW.closed_at > OLD.closed_at) THEN
+        NEW.closed_at := OLD.closed_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER billing_period_stays_closed
+    BEFORE UPDATE OF closed_at ON billing_period
+    FOR EACH ROW EXECUTE FUNCTION billing_period_stays_closed();
+
 -- The streaming job closes a period nobody closed and marks it COMPLETE; billing marks INVOICED.
 GRANT INSERT (period, closed_at, readiness, completed_at),
       UPDATE (closed_at, readiness, completed_at)

@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       BenchCommand.class,
       ClusterCommand.class,
-      ReconcileCommand.class
+      ReconcileCommand.class,
+      PeriodCommand.class,
+      ExportPeriodCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

@@ -107,7 +107,10 @@ class SchemaMigrationTest {
         "interconnect_rate",
         "partner_id text, direction text, product text, price numeric(18,6), unit text,"
             + " currency text, valid_from timestamp with time zone");
-    expected.put("billing_period", "period text, closed_at timestamp with time zone");
+    expected.put(
+        "billing_period",
+        "period text, closed_at timestamp with time zone, readiness text,"
+            + " completed_at timestamp with time zone, invoiced_at timestamp with time zone");
     expected.put(
         "invoice",
         "invoice_id text, account_id text, billing_period text, status text,"
