@@ -66,9 +66,9 @@ CREATE TABLE reconciliation_item (
     seconds_difference  bigint,
     events_difference   bigint,
     amount_difference   numeric(18, 6),
+    -- run_id names a reconciliation_run; no foreign key (foreign keys are kept to reference
+    -- data), `cdrflow reconcile` writes both in one transaction.
     CONSTRAINT reconciliation_item_pkey PRIMARY KEY (run_id, item_id),
-    CONSTRAINT reconciliation_item_run_id_fkey FOREIGN KEY (run_id)
-        REFERENCES reconciliation_run (run_id) ON DELETE CASCADE,
     CONSTRAINT reconciliation_item_level_check CHECK (level IN ('CALL', 'DAY')),
     CONSTRAINT reconciliation_item_class_check
         CHECK (class IN ('MATCHED', 'MATCHED_WITH_DIFFERENCE', 'OURS_ONLY', 'THEIRS_ONLY'))
