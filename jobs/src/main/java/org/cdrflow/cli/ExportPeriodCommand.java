@@ -61,7 +61,7 @@ public class ExportPeriodCommand implements Callable<Integer> {
         Connection c = stack.config().jdbc().connect()) {
       c.setAutoCommit(false);
       // One snapshot for the readiness check and every file.
-      c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       String readiness;
       try (PreparedStatement s =
           c.prepareStatement("SELECT readiness FROM billing_period WHERE period = ?")) {
