@@ -1,6 +1,7 @@
 # The cdrflow job image: the official Flink image, plus
 #  - the streaming job's jar where the Helm chart's FlinkDeployment expects it, and
 #  - the cdrflow command line, which the chart's migration hook and anonymisation CronJob run.
+# Runs as the image's non-root flink user (uid 9999), as the chart's pods do.
 # Build it from the repository root after packaging the jars (docs/operations.md, "Image"):
 #   ./mvnw -B package -DskipTests -pl jobs -am
 #   docker build -t registry.example.com/cdrflow/cdrflow:0.1.0 .
@@ -22,3 +23,6 @@ RUN printf '%s\n' \
       '  -cp "/opt/cdrflow/cdrflow-jobs.jar:/opt/cdrflow/lib/*" org.cdrflow.cli.Cdrflow "$@"' \
       > /usr/local/bin/cdrflow \
  && chmod 0755 /usr/local/bin/cdrflow
+
+# The container runs as the unprivileged flink user of the base image (uid 9999), never as root.
+USER 9999:9999

@@ -53,7 +53,11 @@ app.kubernetes.io/part-of: cdrflow
 The job image reference.
 */}}
 {{- define "cdrflow.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -233,4 +237,23 @@ allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/*
+Security context of the Flink containers (docs/operations.md, "Hardened pods"): the image's
+flink user, no privilege escalation, no capability, the runtime's default seccomp profile, and a
+read-only root file system unless security.readOnlyRootFilesystem is false.
+*/}}
+{{- define "cdrflow.flinkSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 9999
+runAsGroup: 9999
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .Values.security.readOnlyRootFilesystem }}
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
 {{- end }}

@@ -24,11 +24,19 @@ public final class LiveReferenceData implements AutoCloseable {
   private final ScheduledExecutorService refresher;
   private volatile ReferenceData current;
   private volatile ReferenceSnapshotReader.Marker marker;
+  private volatile long confirmedAtMillis;
+  private volatile ReferenceSnapshotReader.AnonymisationStatus anonymisation;
   private int users;
 
   private LiveReferenceData(JdbcSettings jdbc, Duration refresh) {
     this.reader = new ReferenceSnapshotReader(jdbc);
     loadNow();
+    try {
+      anonymisation = reader.anonymisationStatus();
+    } catch (Exception e) {
+      // Only a metric depends on it; the next poll tries again.
+      LOG.warn("Could not read the anonymisation runs: {}", e.toString());
+    }
     this.refresher =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -57,6 +65,20 @@ public final class LiveReferenceData implements AutoCloseable {
     return current;
   }
 
+  /**
+   * When the snapshot in use was last found to be the database's current one (loaded, or a poll saw
+   * no change): a refresh that keeps failing makes it older and older (docs/operations.md,
+   * "Reference data stale").
+   */
+  public long confirmedAtMillis() {
+    return confirmedAtMillis;
+  }
+
+  /** The anonymisation runs as of the last poll; null before the first one. */
+  public ReferenceSnapshotReader.AnonymisationStatus anonymisation() {
+    return anonymisation;
+  }
+
   /** Reloads at once, e.g. after {@code load-reference} in the same process. */
   public synchronized void loadNow() {
     try {
@@ -64,6 +86,7 @@ public final class LiveReferenceData implements AutoCloseable {
       ReferenceData data = reader.read();
       this.current = data;
       this.marker = m;
+      this.confirmedAtMillis = System.currentTimeMillis();
       LOG.info(
           "Reference data version {} loaded: {} numbers with subscriptions",
           m.version(),
@@ -77,7 +100,10 @@ public final class LiveReferenceData implements AutoCloseable {
     try {
       if (!reader.marker().equals(marker)) {
         loadNow();
+      } else {
+        confirmedAtMillis = System.currentTimeMillis();
       }
+      anonymisation = reader.anonymisationStatus();
     } catch (Exception e) {
       // Keep rating with the last good snapshot; the next poll tries again.
       LOG.warn(

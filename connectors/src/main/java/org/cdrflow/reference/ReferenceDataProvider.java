@@ -16,6 +16,19 @@ public interface ReferenceDataProvider extends Serializable {
 
   void close();
 
+  /**
+   * When the snapshot of {@link #current()} was last found to be the database's current one (epoch
+   * millis); a fixed snapshot is always current.
+   */
+  default long confirmedAtMillis() {
+    return System.currentTimeMillis();
+  }
+
+  /** Where the monthly anonymisation stands as of the last poll; null when unknown. */
+  default ReferenceSnapshotReader.AnonymisationStatus anonymisation() {
+    return null;
+  }
+
   /** The database's reference data, reloaded when it changes (within {@code refresh}). */
   static ReferenceDataProvider live(JdbcSettings jdbc, Duration refresh) {
     return new ReferenceDataProvider() {
@@ -30,6 +43,16 @@ public interface ReferenceDataProvider extends Serializable {
       @Override
       public ReferenceData current() {
         return live.current();
+      }
+
+      @Override
+      public long confirmedAtMillis() {
+        return live.confirmedAtMillis();
+      }
+
+      @Override
+      public ReferenceSnapshotReader.AnonymisationStatus anonymisation() {
+        return live.anonymisation();
       }
 
       @Override

@@ -190,6 +190,31 @@ public final class ReferenceSnapshotReader {
     return new Marker(version, cutoff);
   }
 
+  /**
+   * Where the monthly anonymisation stands, for the job's metrics (docs/operations.md, "The job's
+   * metrics"): the latest completed run (not a dry run) and the one running now, if any.
+   */
+  public record AnonymisationStatus(
+      Instant lastCompletedAsOf, Instant lastCompletedAt, boolean running, long runningLines) {}
+
+  public AnonymisationStatus anonymisationStatus() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "select (select max(as_of)::timestamp at time zone 'Europe/Oslo' from"
+                    + " anonymisation_run where status = 'COMPLETED' and not dry_run),"
+                    + " (select max(finished_at) from anonymisation_run"
+                    + " where status = 'COMPLETED' and not dry_run),"
+                    + " (select max(lines_anonymised) from anonymisation_run"
+                    + " where status = 'RUNNING' and not dry_run),"
+                    + " exists (select 1 from anonymisation_run"
+                    + " where status = 'RUNNING' and not dry_run)")) {
+      r.next();
+      return new AnonymisationStatus(instant(r, 1), instant(r, 2), r.getBoolean(4), r.getLong(3));
+    }
+  }
+
   private Connection connect() throws SQLException {
     return jdbc.connect();
   }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       BenchCommand.class,
       ClusterCommand.class,
+      StatusCommand.class,
       ReconcileCommand.class,
       PeriodCommand.class,
       ExportPeriodCommand.class

@@ -14,5 +14,12 @@ public enum AuditCounter {
   LINES_WRITTEN,
   SETTLEMENT_ROWS_WRITTEN,
   PENDING_PARTIALS,
-  REPROCESSED
+  REPROCESSED,
+  /**
+   * Not a column: raw records of the calls the rater holds until the watermark passes them (+ when
+   * held, − when rated). Sent on a side output of its own to the audit balance only, never to
+   * {@code mediation_audit}: a held call is in flight, not lost (docs/operations.md, "The job's
+   * metrics").
+   */
+  HELD_FOR_WATERMARK
 }

@@ -6,11 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Properties;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.cdrflow.rating.UsageNotice;
+import org.cdrflow.schema.NotificationKind;
 import org.cdrflow.schema.RejectedCdr;
 
 /**
@@ -99,9 +101,16 @@ public final class KafkaOutputs {
   static final class NoticeSerializer implements KafkaRecordSerializationSchema<UsageNotice> {
     private static final long serialVersionUID = 1L;
     private final String topic;
+    private transient JobMetrics.Notifications sent;
 
     NoticeSerializer(String topic) {
       this.topic = topic;
+    }
+
+    @Override
+    public void open(
+        SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      sent = JobMetrics.notifications(context.getMetricGroup(), NotificationKind.class);
     }
 
     @Override
@@ -110,6 +119,9 @@ public final class KafkaOutputs {
       try {
         byte[] value =
             toArray(org.cdrflow.schema.UsageNotification.getEncoder().encode(n.toAvro()));
+        if (sent != null) {
+          sent.sent(n.kind);
+        }
         return new ProducerRecord<>(
             topic, n.notificationId.getBytes(StandardCharsets.UTF_8), value);
       } catch (IOException e) {

@@ -19,6 +19,7 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
   private final String homeOperatorId;
   private final InjectedFault fault;
   private transient CdrMediation mediation;
+  private transient JobMetrics.Mediation metrics;
 
   public MediationFunction(
       ReferenceDataProvider reference, String homeOperatorId, InjectedFault fault) {
@@ -31,6 +32,7 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
   public void open(OpenContext ctx) {
     reference.open();
     mediation = new CdrMediation(homeOperatorId);
+    metrics = JobMetrics.mediation(getRuntimeContext().getMetricGroup(), reference);
   }
 
   @Override
@@ -51,6 +53,7 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
       fault.onRecord();
     }
     long now = ctx.timerService().currentProcessingTime();
+    metrics.received(in.recordType, in.decoded());
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.RECEIVED, 1, now));
     if (in.reprocessedRejectId != null) {
       ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.REPROCESSED, 1, now));

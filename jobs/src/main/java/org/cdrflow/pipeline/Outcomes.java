@@ -8,4 +8,7 @@ public final class Outcomes {
   public static final OutputTag<AuditEvent> AUDIT = new OutputTag<>("audit") {};
 
   private Outcomes() {}
+
+  /** Calls held for the watermark and released (raw records), for the audit balance only. */
+  public static final OutputTag<AuditEvent> HELD = new OutputTag<>("held-for-watermark") {};
 }

@@ -70,14 +70,17 @@ public final class CopyUpsertSink<T>
 
   @Override
   public SinkWriter<T> createWriter(WriterInitContext context) {
-    return new CopyUpsertWriter<>(
-        table,
-        encoder,
-        new ReconnectingConnectionProvider(connection, patience),
-        patience,
-        batchSize,
-        batchIntervalMs,
-        context.getProcessingTimeService());
+    CopyUpsertWriter<T> writer =
+        new CopyUpsertWriter<>(
+            table,
+            encoder,
+            new ReconnectingConnectionProvider(connection, patience),
+            patience,
+            batchSize,
+            batchIntervalMs,
+            context.getProcessingTimeService());
+    writer.metrics = SinkMetrics.register(context.metricGroup(), table.name());
+    return writer;
   }
 
   /**

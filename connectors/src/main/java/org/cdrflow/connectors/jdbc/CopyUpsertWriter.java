@@ -62,6 +62,7 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
   private PreparedStatement upsert;
   private ScheduledFuture<?> tick;
   private boolean closed;
+  SinkMetrics metrics = SinkMetrics.none();
 
   CopyUpsertWriter(
       UpsertTable table,
@@ -160,7 +161,9 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
     long backoff = FIRST_BACKOFF_MS;
     for (int attempt = 1; ; attempt++) {
       try {
+        long started = System.nanoTime();
         copyAndUpsert();
+        metrics.batchWritten(batch.size(), System.nanoTime() - started);
         batch.clear();
         if (attempt > 1) {
           LOG.info("Wrote the batch to {} at attempt {}", table.name(), attempt);

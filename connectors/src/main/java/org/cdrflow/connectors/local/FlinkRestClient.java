@@ -232,6 +232,11 @@ public final class FlinkRestClient {
     send(request, "PATCH /jobs/" + jobId);
   }
 
+  /** Any GET of the REST API as JSON (e.g. {@code /jobs/overview}), for read-only reports. */
+  public JsonNode read(String path) throws IOException, InterruptedException {
+    return get(path);
+  }
+
   private JsonNode get(String path) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT).GET().build(),

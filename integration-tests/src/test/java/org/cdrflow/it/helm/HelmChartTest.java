@@ -365,6 +365,265 @@ class HelmChartTest {
     assertTrue(e.getMessage().contains("kubeVersion"), e.getMessage());
   }
 
+  private static final List<String> ALERTS =
+      List.of(
+          "CdrflowAuditUnaccounted",
+          "CdrflowAuditMismatch",
+          "CdrflowRejectShareHigh",
+          "CdrflowNoInput",
+          "CdrflowConsumerLagGrowing",
+          "CdrflowCheckpointsFailing",
+          "CdrflowCheckpointTooOld",
+          "CdrflowJobRestarting",
+          "CdrflowReferenceDataStale",
+          "CdrflowAnonymisationOverdue",
+          "CdrflowFraudAlertOpen");
+
+  /**
+   * helm template knows no cluster APIs: "auto" renders no rule there, as on a cluster without the
+   * Prometheus Operator; true renders them anyway, false never.
+   */
+  @Test
+  void alertRulesRenderWhenTheApiExistsOrWhenForced() {
+    assertTrue(defaults.ofKind("PrometheusRule").isEmpty(), "auto, without monitoring.coreos.com");
+    assertTrue(
+        renderWith(Map.of("metrics.prometheusRule.enabled", "false"))
+            .ofKind("PrometheusRule")
+            .isEmpty());
+    JsonNode rule =
+        renderWith(Map.of("metrics.prometheusRule.enabled", "true")).one("PrometheusRule");
+    assertEquals("monitoring.coreos.com/v1", rule.path("apiVersion").asText());
+    assertThrows(
+        IllegalStateException.class,
+        () -> renderWith(Map.of("metrics.prometheusRule.enabled", "sometimes")));
+  }
+
+  /** Every alert parses, has a runbook entry in docs/operations.md, and its thresholds tune. */
+  @Test
+  void everyAlertParsesAndHasARunbookEntry() throws IOException {
+    String operations =
+        Files.readString(RenderedChart.repositoryRoot().resolve("docs/operations.md"));
+    Set<String> anchors = new HashSet<>();
+    for (String line : operations.split("\n")) {
+      if (line.startsWith("#")) {
+        anchors.add(
+            line.replaceFirst("^#+\\s*", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9 -]", "")
+                .trim()
+                .replace(' ', '-'));
+      }
+    }
+    // A values file: helm's --set passes a decimal number as a string.
+    Path tuned = work.resolve("tuned.yaml");
+    Files.writeString(
+        tuned,
+        """
+        metrics:
+          prometheusRule:
+            enabled: "true"
+            rejectShare: 0.2
+            runbookBaseUrl: https://docs.example.com/operations
+        """);
+    JsonNode rule = RenderedChart.render(tuned, work).one("PrometheusRule");
+    List<String> alerts = new ArrayList<>();
+    for (JsonNode group : rule.path("spec").path("groups")) {
+      for (JsonNode r : group.path("rules")) {
+        String alert = r.path("alert").asText();
+        alerts.add(alert);
+        String expr = r.path("expr").asText();
+        assertFalse(PromQl.metricNames(expr).isEmpty() && !expr.contains("time()"), alert);
+        String runbook = r.path("annotations").path("runbook").asText();
+        assertTrue(runbook.startsWith("docs/operations.md#"), alert + ": " + runbook);
+        String anchor = runbook.substring(runbook.indexOf('#') + 1);
+        assertTrue(anchors.contains(anchor), alert + ": no heading for #" + anchor);
+        assertEquals(
+            "https://docs.example.com/operations#" + anchor,
+            r.path("annotations").path("runbook_url").asText());
+        assertTrue(
+            Set.of("critical", "warning").contains(r.path("labels").path("severity").asText()));
+        if (alert.equals("CdrflowRejectShareHigh")) {
+          assertTrue(expr.endsWith("> 0.2"), expr);
+        }
+      }
+    }
+    assertEquals(ALERTS, alerts);
+  }
+
+  @Test
+  void theDashboardShipsForGrafanasSidecar() throws IOException {
+    JsonNode configMap = defaults.named("ConfigMap", "cdrflow-dashboard");
+    assertEquals("1", configMap.path("metadata").path("labels").path("grafana_dashboard").asText());
+    JsonNode dashboard = MetricsIT.dashboard(defaults);
+    List<String> titles = new ArrayList<>();
+    List<String> exprs = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      titles.add(panel.path("title").asText());
+      panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+    }
+    assertEquals(List.of(), PromQl.problems(exprs));
+    for (String topic :
+        List.of(
+            "Records in",
+            "Output",
+            "Rejects by reason",
+            "Consumer lag",
+            "Event-time lag",
+            "State size",
+            "Checkpoint duration",
+            "Sink latency",
+            "Audit unaccounted",
+            "Anonymisation runs")) {
+      assertTrue(titles.stream().anyMatch(t -> t.startsWith(topic)), topic + " in " + titles);
+    }
+    assertTrue(
+        renderWith(Map.of("metrics.grafanaDashboard.enabled", false)).ofKind("ConfigMap").stream()
+            .noneMatch(c -> c.path("data").has("cdrflow.json")));
+  }
+
+  /** Hardened pods: the same checks for every container the chart runs, Flink's and ours. */
+  @Test
+  void everyContainerIsHardened() {
+    for (RenderedChart rendered : List.of(defaults, production)) {
+      List<String> checked = new ArrayList<>();
+      forEachContainer(
+          rendered,
+          c -> {
+            String name = c.path("name").asText();
+            checked.add(name);
+            JsonNode sc = c.path("securityContext");
+            assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), name);
+            assertEquals(List.of("ALL"), texts(sc.path("capabilities").path("drop")), name);
+            assertEquals("RuntimeDefault", sc.path("seccompProfile").path("type").asText(), name);
+            assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(false), name);
+            assertTrue(sc.path("runAsNonRoot").asBoolean(false), name);
+          });
+      assertTrue(
+          checked.containsAll(
+              List.of("flink-main-container", "flink-plugins", "migrate", "anonymise")),
+          "containers checked: " + checked);
+      JsonNode pod = rendered.one("FlinkDeployment").path("spec").path("podTemplate").path("spec");
+      assertEquals(
+          "RuntimeDefault",
+          pod.path("securityContext").path("seccompProfile").path("type").asText());
+      JsonNode main = container(pod, "flink-main-container");
+      for (Map.Entry<String, String> write :
+          Map.of(
+                  "flink-tmp", "/tmp",
+                  "flink-log", "/opt/flink/log",
+                  "flink-plugins", "/opt/flink/plugins")
+              .entrySet()) {
+        assertEquals(write.getValue(), mountPath(main, write.getKey()));
+        assertTrue(volume(pod, write.getKey()).has("emptyDir"), write.getKey());
+      }
+      assertEquals(
+          "/plugins",
+          mountPath(container(pod, "flink-plugins"), "flink-plugins"),
+          "plugins copied");
+    }
+    JsonNode writable =
+        renderWith(Map.of("security.readOnlyRootFilesystem", false))
+            .one("FlinkDeployment")
+            .path("spec")
+            .path("podTemplate")
+            .path("spec");
+    assertFalse(
+        container(writable, "flink-main-container")
+            .path("securityContext")
+            .path("readOnlyRootFilesystem")
+            .asBoolean(true));
+    assertTrue(
+        writable.path("initContainers").isMissingNode()
+            || writable.path("initContainers").isEmpty());
+  }
+
+  @Test
+  void theTmpVolumeTakesASizeLimit() {
+    JsonNode pod =
+        renderWith(Map.of("security.tmpSizeLimit", "20Gi"))
+            .one("FlinkDeployment")
+            .path("spec")
+            .path("podTemplate")
+            .path("spec");
+    assertEquals("20Gi", volume(pod, "flink-tmp").path("emptyDir").path("sizeLimit").asText());
+    JsonNode unlimited =
+        defaults.one("FlinkDeployment").path("spec").path("podTemplate").path("spec");
+    assertTrue(volume(unlimited, "flink-tmp").path("emptyDir").isObject(), "an object, not null");
+  }
+
+  @Test
+  void theImageIsPinnedByDigestWhenOneIsGiven() {
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    RenderedChart pinned = renderWith(Map.of("image.digest", digest, "image.tag", "0.1.0"));
+    String expected = "registry.example.com/cdrflow/cdrflow@" + digest;
+    assertEquals(expected, pinned.one("FlinkDeployment").path("spec").path("image").asText());
+    List<String> images = new ArrayList<>();
+    forEachContainer(pinned, c -> images.add(c.path("image").asText()));
+    images.removeIf(String::isEmpty); // the Flink main container takes spec.image
+    assertFalse(images.isEmpty());
+    for (String image : images) {
+      assertEquals(expected, image);
+    }
+    assertThrows(IllegalStateException.class, () -> renderWith(Map.of("image.digest", "latest")));
+  }
+
+  @Test
+  void theNetworkPolicyAllowsOnlyKafkaPostgresqlTheOperatorAndPrometheus() {
+    assertTrue(defaults.ofKind("NetworkPolicy").isEmpty(), "optional");
+    JsonNode policy =
+        renderWith(
+                Map.of(
+                    "networkPolicy.enabled",
+                    true,
+                    "networkPolicy.postgresql.to[0].ipBlock.cidr",
+                    "10.20.0.0/16"))
+            .one("NetworkPolicy")
+            .path("spec");
+    assertEquals(List.of("Ingress", "Egress"), texts(policy.path("policyTypes")));
+    assertEquals(
+        "cdrflow",
+        policy.path("podSelector").path("matchLabels").path("app.kubernetes.io/instance").asText());
+    Set<String> ingressPorts = new HashSet<>();
+    policy
+        .path("ingress")
+        .forEach(r -> r.path("ports").forEach(p -> ingressPorts.add(p.path("port").asText())));
+    assertEquals(Set.of("8081", "9249"), ingressPorts, "the operator's REST calls and the scrapes");
+    Set<String> egressPorts = new HashSet<>();
+    policy
+        .path("egress")
+        .forEach(r -> r.path("ports").forEach(p -> egressPorts.add(p.path("port").asText())));
+    assertEquals(Set.of("53", "9092", "9093", "5432"), egressPorts);
+    boolean databasePeer = false;
+    for (JsonNode rule : policy.path("egress")) {
+      for (JsonNode peer : rule.path("to")) {
+        databasePeer |= "10.20.0.0/16".equals(peer.path("ipBlock").path("cidr").asText());
+      }
+    }
+    assertTrue(databasePeer, "the database's peers as given");
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            renderWith(
+                Map.of("networkPolicy.enabled", true, "networkPolicy.kafka.to[0].pods", "x")));
+  }
+
+  @Test
+  void theImageRunsAsANonRootUser() throws IOException {
+    List<String> users =
+        Files.readAllLines(RenderedChart.repositoryRoot().resolve("Dockerfile")).stream()
+            .map(String::trim)
+            .filter(l -> l.startsWith("USER "))
+            .toList();
+    assertFalse(users.isEmpty(), "the Dockerfile names its user");
+    String last = users.get(users.size() - 1).substring("USER ".length()).trim();
+    assertFalse(
+        last.equals("root")
+            || last.equals("0")
+            || last.startsWith("0:")
+            || last.startsWith("root:"),
+        last);
+  }
+
   /** Unknown keys fail only where the schema closes every object the chart defines. */
   @Test
   void everyObjectOfTheValuesSchemaIsClosed() throws IOException {
@@ -432,9 +691,11 @@ class HelmChartTest {
   }
 
   private static JsonNode container(JsonNode pod, String name) {
-    for (JsonNode c : pod.path("containers")) {
-      if (name.equals(c.path("name").asText())) {
-        return c;
+    for (String list : List.of("containers", "initContainers")) {
+      for (JsonNode c : pod.path(list)) {
+        if (name.equals(c.path("name").asText())) {
+          return c;
+        }
       }
     }
     throw new AssertionError("no container " + name);
@@ -469,6 +730,15 @@ class HelmChartTest {
       }
     }
     throw new AssertionError("no environment variable " + env);
+  }
+
+  private static JsonNode volume(JsonNode pod, String name) {
+    for (JsonNode v : pod.path("volumes")) {
+      if (name.equals(v.path("name").asText())) {
+        return v;
+      }
+    }
+    throw new AssertionError("no volume " + name);
   }
 
   private static List<String> texts(JsonNode array) {
