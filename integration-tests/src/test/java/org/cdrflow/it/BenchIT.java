@@ -54,6 +54,7 @@ class BenchIT {
     assertTrue(number(json, "latency", "lines_measured") > 0, "latency over invoice lines");
     assertTrue(number(json, "latency", "p99_ms") >= number(json, "latency", "p50_ms"));
     assertTrue(number(json, "anonymisation", "lines_anonymised") > 0, "the lines were anonymised");
+    assertTrue(number(json, "reconcile", "partner_calls") > 0, "partner calls reconciled");
     assertTrue(json.contains("\"cores\": "), "the machine is described");
     assertTrue(json.contains("\"end_to_end_over_ingest_ceiling\": "), "ratios are written");
   }

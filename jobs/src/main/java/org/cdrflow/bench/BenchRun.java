@@ -47,7 +47,8 @@ public final class BenchRun {
     INGEST,
     ROCKSDB,
     ANONYMISE,
-    LATENCY
+    LATENCY,
+    RECONCILE
   }
 
   /** Targets of the performance issue (docs/benchmarks.md). */
@@ -56,6 +57,7 @@ public final class BenchRun {
   static final double TARGET_INGEST_RATIO = 0.7;
   static final double TARGET_PIPELINE_LATENCY_P99_MS = 5_000;
   static final double TARGET_ANONYMISATION = 200_000;
+  static final double TARGET_RECONCILE = 200_000;
   static final double TARGET_STATE_BYTES_PER_SUBSCRIPTION = 1024;
 
   /** Partitions of the raw topic in the bench: one per source subtask. */
@@ -274,6 +276,9 @@ public final class BenchRun {
           copyHead(feed, head, lines);
           latency(config, jdbc, bootstrap, head, work.resolve("state-latency"), rate);
         }
+      }
+      if (has(Phase.RECONCILE)) {
+        reconcile(jdbc, work);
       }
       ratios(consumeRate, endToEndRate, ingestRate);
     }
@@ -674,6 +679,36 @@ public final class BenchRun {
         rate(rows / seconds) + " rows",
         ">= 200,000/s",
         verdict(rows / seconds >= TARGET_ANONYMISATION));
+  }
+
+  private void reconcile(JdbcSettings jdbc, Path work) throws Exception {
+    int n = (int) Math.min(Integer.MAX_VALUE, settings.records());
+    say("(7) Reconciliation: %,d partner calls against as many settled calls", n);
+    Map<String, Object> s = report.section("reconcile");
+    Measured m = begin();
+    ReconcileThroughput.Result r;
+    try (java.sql.Connection c = jdbc.connect()) {
+      r = ReconcileThroughput.measure(c, n, work.resolve("reconcile"));
+    }
+    end(m, s);
+    s.put("partner_calls", r.partnerCalls());
+    s.put("our_calls", r.ourCalls());
+    s.put("read_seconds", r.readSeconds());
+    s.put("match_seconds", r.matchSeconds());
+    s.put("partner_calls_per_second", r.perSecond());
+    s.put("matching_partner_calls_per_second", r.matchingPerSecond());
+    s.put("matched", r.matched());
+    s.put("matched_with_difference", r.different());
+    s.put("ours_only", r.oursOnly());
+    s.put("theirs_only", r.theirsOnly());
+    say(
+        "  read %.1f s, matched and stored %.1f s: %,.0f partner calls/s (%,.0f/s matching alone)",
+        r.readSeconds(), r.matchSeconds(), r.perSecond(), r.matchingPerSecond());
+    report.row(
+        "Reconciliation (partner calls)",
+        rate(r.perSecond()) + " calls",
+        ">= 200,000/s",
+        verdict(r.perSecond() >= TARGET_RECONCILE));
   }
 
   private void ratios(Double consume, Double endToEnd, Double ingest) {

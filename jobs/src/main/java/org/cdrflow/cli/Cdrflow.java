@@ -25,7 +25,10 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ClusterCommand.class,
       FraudCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      ReconcileCommand.class,
+      PeriodCommand.class,
+      ExportPeriodCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

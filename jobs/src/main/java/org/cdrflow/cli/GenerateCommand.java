@@ -9,6 +9,7 @@ import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratedFeedSummary;
 import org.cdrflow.generate.GeneratorSettings;
+import org.cdrflow.generate.PartnerStatementGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,17 +22,12 @@ import picocli.CommandLine.Option;
 public class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--records",
-      required = true,
       paramLabel = "N",
       description = "records to write (partials, duplicates and malformed ones included)")
-  long records;
+  Long records;
 
-  @Option(
-      names = "--subscribers",
-      required = true,
-      paramLabel = "M",
-      description = "subscriptions to create")
-  int subscribers;
+  @Option(names = "--subscribers", paramLabel = "M", description = "subscriptions to create")
+  Integer subscribers;
 
   @Option(names = "--seed", required = true, paramLabel = "S", description = "random seed")
   long seed;
@@ -40,8 +36,31 @@ public class GenerateCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "FILE",
-      description = "feed file: Avro container for *.avro, Avro JSON lines otherwise")
+      description =
+          "feed file: Avro container for *.avro, Avro JSON lines otherwise; with"
+              + " --partner-statement the directory of the partner's files")
   Path out;
+
+  @Option(
+      names = "--partner-statement",
+      paramLabel = "P",
+      description =
+          "instead of a feed: partner P's view of a replayed feed (statement.csv,"
+              + " partner-cdrs.csv) with planted differences and their ground truth (planted.csv),"
+              + " made from --settlement-calls for --month (docs/reconciliation.md)")
+  String partnerStatement;
+
+  @Option(
+      names = "--settlement-calls",
+      paramLabel = "FILE",
+      description = "settlement_call.csv of a replay's export (with --partner-statement)")
+  Path settlementCalls;
+
+  @Option(
+      names = "--month",
+      paramLabel = "YYYY-MM",
+      description = "the month of the partner's statement (with --partner-statement)")
+  java.time.YearMonth month;
 
   @Option(
       names = "--reference-out",
@@ -76,6 +95,31 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (partnerStatement != null) {
+      if (settlementCalls == null || month == null) {
+        throw new IllegalArgumentException(
+            "--partner-statement needs --settlement-calls FILE and --month YYYY-MM");
+      }
+      PartnerStatementGenerator.Written w =
+          PartnerStatementGenerator.write(settlementCalls, partnerStatement, month, seed, out);
+      System.out.println(
+          "partner "
+              + partnerStatement
+              + " "
+              + month
+              + ": our calls "
+              + w.ourCalls()
+              + ", theirs "
+              + w.theirCalls()
+              + ", planted "
+              + w.planted()
+              + " -> "
+              + out);
+      return 0;
+    }
+    if (records == null || subscribers == null) {
+      throw new IllegalArgumentException("--records and --subscribers are required");
+    }
     CdrflowConfig config =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
     GeneratorSettings settings;

@@ -93,7 +93,8 @@ public final class MediationJob {
       Sink<FraudAlert> fraudAlertTable,
       Sink<FraudAlert> fraudAlertTopic) {}
 
-  public static void build(
+  /** Builds the topology; returns the rated lines (their watermark is the job's event time). */
+  public static SingleOutputStreamOperator<InvoiceLine> build(
       StreamExecutionEnvironment env,
       Source<IncomingCdr, ?, ?> source,
       ReferenceDataProvider reference,
@@ -203,6 +204,7 @@ public final class MediationJob {
     sink(rejects, outputs.rejectedTopic(), "rejected-topic");
     sink(lines.getSideOutput(EventTimeRater.NOTICES), outputs.notifications(), "notifications");
     sink(hourly, outputs.audit(), "mediation-audit");
+    return lines;
   }
 
   private static DataStream<AuditEvent> combined(DataStream<AuditEvent> events, String stage) {

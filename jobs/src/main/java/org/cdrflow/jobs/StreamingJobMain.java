@@ -39,15 +39,18 @@ public final class StreamingJobMain {
 
   /** Wires the configured Kafka source, database reference data and sinks to the topology. */
   public static void build(StreamExecutionEnvironment env, CdrflowConfig config) {
-    MediationJob.build(
-        env,
-        RawCdrSource.create(
-            config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-            config.get(CdrflowConfig.TOPIC_RAW),
-            config.get(CdrflowConfig.KAFKA_GROUP_ID),
-            config.kafkaClientProperties()),
-        ReferenceDataProvider.live(config.jdbc(), config.duration(CdrflowConfig.REFERENCE_REFRESH)),
-        JobOutputs.settings(config),
-        JobOutputs.from(config));
+    var lines =
+        MediationJob.build(
+            env,
+            RawCdrSource.create(
+                config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
+                config.get(CdrflowConfig.TOPIC_RAW),
+                config.get(CdrflowConfig.KAFKA_GROUP_ID),
+                config.kafkaClientProperties()),
+            ReferenceDataProvider.live(
+                config.jdbc(), config.duration(CdrflowConfig.REFERENCE_REFRESH)),
+            JobOutputs.settings(config),
+            JobOutputs.from(config));
+    PeriodReadinessStep.attach(lines, config);
   }
 }

@@ -56,6 +56,24 @@ public final class CdrflowConfig implements Serializable {
   public static final String SINK_BATCH_SIZE = "sink.batch-size";
   public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
 
+  /** Reconciliation: how far apart two starts may be and still match (docs/reconciliation.md). */
+  public static final String RECONCILE_TOLERANCE_START = "reconcile.tolerance.start";
+
+  /** Reconciliation: how far apart two durations may be and still match. */
+  public static final String RECONCILE_TOLERANCE_DURATION = "reconcile.tolerance.duration";
+
+  /** Reconciliation: how far apart two amounts may be and still match (a decimal). */
+  public static final String RECONCILE_TOLERANCE_AMOUNT = "reconcile.tolerance.amount";
+
+  /** Reconciliation: how far apart two starts may be for the calls to be paired at all. */
+  public static final String RECONCILE_PAIRING_WINDOW = "reconcile.pairing-window";
+
+  /**
+   * Event time past a billing period's end after which the streaming job treats the period as
+   * complete (docs/interfaces.md, "Period readiness").
+   */
+  public static final String PERIOD_LATENESS = "period.lateness";
+
   /** Recovery tests only: fail the streaming job once after this many records. */
   public static final String TESTING_FAIL_ONCE_AFTER = "testing.fail-once-after-records";
 
@@ -88,7 +106,12 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(AUDIT_CHECK_INTERVAL, "PT5M"),
           Map.entry(AUDIT_CHECK_IN_FLIGHT, "PT15M"),
           Map.entry(SINK_BATCH_SIZE, "2000"),
-          Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"));
+          Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"),
+          Map.entry(RECONCILE_TOLERANCE_START, "PT5S"),
+          Map.entry(RECONCILE_TOLERANCE_DURATION, "PT1S"),
+          Map.entry(RECONCILE_TOLERANCE_AMOUNT, "0.01"),
+          Map.entry(RECONCILE_PAIRING_WINDOW, "PT10M"),
+          Map.entry(PERIOD_LATENESS, "P3D"));
 
   /**
    * Config key of the streaming job (StateLineage): rebuild aggregates on a start without state.
@@ -111,6 +134,7 @@ public final class CdrflowConfig implements Serializable {
           TOPIC_RAW_PARTITIONS,
           TOPIC_REJECTED,
           TOPIC_NOTIFICATIONS,
+          TOPIC_FRAUD_ALERTS,
           KAFKA_GROUP_ID,
           JDBC_URL,
           JDBC_USER,
@@ -129,7 +153,13 @@ public final class CdrflowConfig implements Serializable {
           SINK_BATCH_SIZE,
           SINK_BATCH_INTERVAL,
           ANONYMISATION_BATCH_ROWS,
-          TESTING_FAIL_ONCE_AFTER);
+          RECONCILE_TOLERANCE_START,
+          RECONCILE_TOLERANCE_DURATION,
+          RECONCILE_TOLERANCE_AMOUNT,
+          RECONCILE_PAIRING_WINDOW,
+          PERIOD_LATENESS,
+          TESTING_FAIL_ONCE_AFTER,
+          TESTING_FEED_RATE);
 
   private final TreeMap<String, String> values = new TreeMap<>();
 

@@ -85,7 +85,9 @@ public final class TableExport {
     }
   }
 
-  static String format(ResultSet r, int i, int sqlType, String typeName) throws SQLException {
+  /** One value as the export writes it (README, "Export format"). */
+  public static String format(ResultSet r, int i, int sqlType, String typeName)
+      throws SQLException {
     switch (sqlType) {
       case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
         Timestamp t = r.getTimestamp(i);

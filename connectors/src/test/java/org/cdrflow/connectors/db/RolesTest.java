@@ -114,6 +114,49 @@ class RolesTest {
   }
 
   @Test
+  void financeReadsReconciliationAndItsViewsBillingCannot() throws SQLException {
+    assertAllowed("cdr_finance", "SELECT * FROM reconciliation_run");
+    assertAllowed("cdr_finance", "SELECT * FROM reconciliation_item");
+    assertAllowed("cdr_finance", "SELECT * FROM finance_settlement_v1");
+    assertAllowed("cdr_finance", "SELECT a_number FROM finance_settlement_call_v1");
+    assertAllowed("cdr_finance", "DELETE FROM reconciliation_item");
+    assertDenied("cdr_finance", "SELECT * FROM billing_invoice_line_v1");
+    assertDenied("cdr_billing", "SELECT * FROM reconciliation_run");
+    assertDenied("cdr_billing", "SELECT * FROM reconciliation_item");
+    assertDenied("cdr_billing", "SELECT * FROM finance_settlement_v1");
+    assertDenied("cdr_billing", "SELECT * FROM finance_settlement_call_v1");
+    assertAllowed("cdr_billing", "SELECT msisdn FROM billing_invoice_line_v1");
+    for (String role : List.of("cdr_mediation", "cdr_anonymiser", "nobody_special")) {
+      assertDenied(role, "SELECT * FROM reconciliation_run");
+      assertDenied(role, "SELECT * FROM billing_invoice_line_v1");
+      assertDenied(role, "SELECT * FROM finance_settlement_call_v1");
+    }
+  }
+
+  @Test
+  void billingMarksAPeriodInvoicedAndTheJobMarksItComplete() throws SQLException {
+    assertAllowed(
+        "cdr_mediation",
+        "UPDATE billing_period SET closed_at = now() WHERE period = '2026-11' AND closed_at IS"
+            + " NULL");
+    assertAllowed(
+        "cdr_mediation",
+        "UPDATE billing_period SET readiness = 'COMPLETE', completed_at = now()"
+            + " WHERE period = '2026-01'");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO billing_period (period, closed_at) VALUES ('2031-01', now())"
+            + " ON CONFLICT (period) DO NOTHING");
+    assertDenied("cdr_mediation", "UPDATE billing_period SET invoiced_at = now()");
+    assertDenied("cdr_billing", "UPDATE billing_period SET closed_at = now()");
+    assertDenied("cdr_finance", "UPDATE billing_period SET readiness = 'INVOICED'");
+    assertAllowed(
+        "cdr_billing",
+        "UPDATE billing_period SET readiness = 'COMPLETE' WHERE period = '2026-01';"
+            + " UPDATE billing_period SET readiness = 'INVOICED' WHERE period = '2026-01'");
+  }
+
+  @Test
   void mediationReadsReferenceDataAndWritesOutputs() throws SQLException {
     for (String table : ReferenceDataLoader.TABLES) {
       if (!table.equals("invoice")) {

@@ -1,0 +1,138 @@
+package org.cdrflow.reconciliation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.YearMonth;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PartnerFilesTest {
+  private static final YearMonth JULY = YearMonth.of(2026, 7);
+  private static final String CDR_HEADER =
+      "call_id,a_number,b_number,start,duration_s,direction,product,amount\n";
+  private static final String STATEMENT_HEADER =
+      "direction,product,day,events,minutes,amount,currency\n";
+
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws IOException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void callsAreReadWithNumbersNormalisedAsInMediation() throws Exception {
+    Path f =
+        write(
+            "calls.csv",
+            CDR_HEADER
+                + "X1,004791000101,45123456,2026-07-10T10:00:00+02:00,120,OUT,VOICE_TERM_MOBILE,0.24\n"
+                + "\n"
+                + "\"X,2\",,+47 451 23 456,2026-07-10T08:00:05Z,0,IN,SMS_TERM,-0.05\n");
+    PartnerFiles.Calls calls = PartnerFiles.readCalls(f, JULY);
+    assertEquals(2, calls.calls().size());
+    PartnerCall first = calls.calls().get(0);
+    assertEquals("+4791000101", first.aNumber());
+    assertEquals("+4745123456", first.bNumber());
+    assertEquals(Instant.parse("2026-07-10T08:00:00Z"), first.start());
+    assertEquals(2, first.line());
+    PartnerCall second = calls.calls().get(1);
+    assertEquals("X,2", second.callId());
+    assertNull(second.aNumber());
+    assertEquals(4, second.line());
+    assertEquals(new BigDecimal("-0.05"), second.amount());
+    assertEquals(64, calls.sha256().length());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "bad start;X1,+4791000101,+4745123456,10.07.2026 10:00,120,OUT,VOICE_TERM_MOBILE,0.24;3;4 (start)",
+        "start outside the month;X1,+4791000101,+4745123456,2026-09-10T10:00:00Z,120,OUT,VOICE_TERM_MOBILE,0.24;3;4 (start)",
+        "negative duration;X1,+4791000101,+4745123456,2026-07-10T10:00:00Z,-1,OUT,VOICE_TERM_MOBILE,0.24;3;5 (duration_s)",
+        "unknown direction;X1,+4791000101,+4745123456,2026-07-10T10:00:00Z,1,SIDEWAYS,VOICE_TERM_MOBILE,0.24;3;6 (direction)",
+        "unknown product;X1,+4791000101,+4745123456,2026-07-10T10:00:00Z,1,OUT,DATA,0.24;3;7 (product)",
+        "amount with a comma;X1,+4791000101,+4745123456,2026-07-10T10:00:00Z,1,OUT,SMS_TERM,\"0,24\";3;8 (amount)",
+        "not a number;X1,+4791000101,abc,2026-07-10T10:00:00Z,1,OUT,SMS_TERM,0.24;3;3 (b_number)",
+        "call id twice;X0,+4791000101,+4745123456,2026-07-10T10:00:00Z,1,OUT,SMS_TERM,0.24;3;1 (call_id)",
+        "too few fields;X1,+4791000101;3;",
+      })
+  void aBadCallFileIsRefusedWithLineAndColumn(String name, String badLine, int line, String column)
+      throws Exception {
+    Path f =
+        write(
+            "bad.csv",
+            CDR_HEADER
+                + "X0,+4791000101,+4745123456,2026-07-10T09:00:00Z,60,OUT,VOICE_TERM_MOBILE,0.12\n"
+                + badLine
+                + "\n");
+    PartnerFileException e =
+        assertThrows(PartnerFileException.class, () -> PartnerFiles.readCalls(f, JULY), name);
+    assertEquals(line, e.line(), e.getMessage());
+    assertEquals(column, e.column(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("bad.csv: line " + line), e.getMessage());
+    assertFalse(
+        e.getMessage().contains("4791000101"), "no number in the message: " + e.getMessage());
+  }
+
+  @Test
+  void aWrongHeaderIsRefusedOnLineOne() throws Exception {
+    Path f = write("h.csv", "id,a,b\n");
+    PartnerFileException e =
+        assertThrows(PartnerFileException.class, () -> PartnerFiles.readCalls(f, JULY));
+    assertEquals(1, e.line());
+  }
+
+  @Test
+  void statementRowsAreValidated() throws Exception {
+    Path ok =
+        write(
+            "s.csv",
+            STATEMENT_HEADER
+                + "OUT,VOICE_TERM_MOBILE,2026-07-01,10,12.50,1.25,NOK\n"
+                + "IN,SMS_TERM,2026-07-01,3,0,0.15,NOK\n");
+    PartnerFiles.Statement s = PartnerFiles.readStatement(ok, JULY);
+    assertEquals(2, s.rows().size());
+    assertEquals("NOK", s.currency());
+
+    Path otherMonth =
+        write("s2.csv", STATEMENT_HEADER + "OUT,VOICE_TERM_MOBILE,2026-08-01,10,12.50,1.25,NOK\n");
+    PartnerFileException e =
+        assertThrows(
+            PartnerFileException.class, () -> PartnerFiles.readStatement(otherMonth, JULY));
+    assertEquals(2, e.line());
+    assertEquals("3 (day)", e.column());
+
+    Path mixed =
+        write(
+            "s3.csv",
+            STATEMENT_HEADER
+                + "OUT,VOICE_TERM_MOBILE,2026-07-01,10,12.50,1.25,NOK\n"
+                + "OUT,VOICE_TERM_MOBILE,2026-07-02,10,12.50,1.25,EUR\n");
+    e = assertThrows(PartnerFileException.class, () -> PartnerFiles.readStatement(mixed, JULY));
+    assertEquals(3, e.line());
+    assertEquals("7 (currency)", e.column());
+
+    Path twice =
+        write(
+            "s4.csv",
+            STATEMENT_HEADER
+                + "OUT,VOICE_TERM_MOBILE,2026-07-01,10,12.50,1.25,NOK\n"
+                + "OUT,VOICE_TERM_MOBILE,2026-07-01,1,1.00,0.10,NOK\n");
+    e = assertThrows(PartnerFileException.class, () -> PartnerFiles.readStatement(twice, JULY));
+    assertEquals(3, e.line());
+  }
+}
