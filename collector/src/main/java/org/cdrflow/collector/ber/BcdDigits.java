@@ -22,22 +22,22 @@ public final class BcdDigits {
    * @throws IllegalArgumentException when a filler is followed by a digit
    */
   public static String tbcd(byte[] b, int offset, int length) {
-    StringBuilder s = new StringBuilder(length * 2);
+    char[] s = new char[length * 2];
+    int n = 0;
     boolean ended = false;
     for (int i = offset; i < offset + length; i++) {
-      int low = b[i] & 0x0F;
-      int high = (b[i] >> 4) & 0x0F;
-      for (int nibble : new int[] {low, high}) {
+      for (int shift = 0; shift <= 4; shift += 4) {
+        int nibble = (b[i] >> shift) & 0x0F;
         if (nibble == 0x0F) {
           ended = true;
         } else if (ended) {
           throw new IllegalArgumentException("TBCD digit after the filler");
         } else {
-          s.append(TBCD[nibble]);
+          s[n++] = TBCD[nibble];
         }
       }
     }
-    return s.toString();
+    return new String(s, 0, n);
   }
 
   /** Whole TBCD octet string. */
