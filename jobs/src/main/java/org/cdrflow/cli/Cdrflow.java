@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       ExportSubscriberCommand.class,
       GenerateCommand.class,
       BenchCommand.class,
-      ClusterCommand.class
+      ClusterCommand.class,
+      CollectCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

@@ -40,7 +40,82 @@ abstract class FeedSink implements Closeable {
    *     seed must give the same bytes
    */
   static FeedSink open(Path feed, byte[] sync) throws IOException {
+    if (Files.isDirectory(feed)) {
+      return new BerFiles(feed);
+    }
     return isContainer(feed) ? new Container(feed, sync) : new JsonLines(feed);
+  }
+
+  /**
+   * TS 32.298 BER files in a directory, as the elements' charging gateway delivers them
+   * (docs/formats.md): one series of files per element, {@code <element>_-_<nnnnnn>.ber}, a new
+   * file every {@link #RECORDS_PER_FILE} records; time stamps in Oslo local time.
+   */
+  static final class BerFiles extends FeedSink {
+    static final int RECORDS_PER_FILE = 10_000;
+
+    private final Path dir;
+    private final org.cdrflow.collector.ber.ChargingRecordEncoder encoder =
+        new org.cdrflow.collector.ber.ChargingRecordEncoder(java.time.ZoneId.of("Europe/Oslo"));
+    private final java.util.Map<String, OutputStream> open = new java.util.TreeMap<>();
+    private final java.util.Map<String, int[]> counts = new java.util.HashMap<>();
+
+    BerFiles(Path dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    boolean acceptsRawLines() {
+      return false;
+    }
+
+    @Override
+    void write(RawCdr record) throws IOException {
+      String element = record.getNetworkElement();
+      int[] c = counts.computeIfAbsent(element, e -> new int[2]); // records in file, file number
+      OutputStream out = open.get(element);
+      if (out == null || c[0] == RECORDS_PER_FILE) {
+        if (out != null) {
+          out.close();
+        }
+        c[0] = 0;
+        c[1]++;
+        out =
+            new BufferedOutputStream(
+                Files.newOutputStream(
+                    dir.resolve(String.format(Locale.ROOT, "%s_-_%06d.ber", element, c[1]))),
+                1 << 16);
+        open.put(element, out);
+      }
+      out.write(encoder.encode(encodable(record)));
+      c[0]++;
+    }
+
+    /**
+     * TBCD holds digits, {@code * # a b c} only: another letter the generator injects (a record
+     * mediation rejects BAD_NUMBER) is written as {@code c}, which mediation rejects the same way.
+     */
+    private static RawCdr encodable(RawCdr r) {
+      String called = r.getCalledNumber();
+      if (called == null || called.matches("\\+?[0-9*#abc]*")) {
+        return r;
+      }
+      RawCdr copy = RawCdr.newBuilder(r).build();
+      copy.setCalledNumber(called.charAt(0) + called.substring(1).replaceAll("[^0-9*#abc]", "c"));
+      return copy;
+    }
+
+    @Override
+    void writeRawLine(String line) {
+      throw new UnsupportedOperationException("BER files hold records only");
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (OutputStream out : open.values()) {
+        out.close();
+      }
+    }
   }
 
   /** JSON lines through {@link CdrFeedWriter}; raw lines go between its flushes. */

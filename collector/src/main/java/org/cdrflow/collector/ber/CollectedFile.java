@@ -12,8 +12,8 @@ import org.cdrflow.schema.codec.RawCdrCodec;
 
 /**
  * One charging file as the collector accounts for it: identity (name, size, SHA-256), the decoded
- * records ready for {@code cdr.raw} (key and single-object encoding, as every producer of the
- * topic writes them), the rejections, and whether the file is whole.
+ * records ready for {@code cdr.raw} (key and single-object encoding, as every producer of the topic
+ * writes them), the rejections, and whether the file is whole.
  *
  * @param name the file's name (without directories)
  * @param sha256 the content's SHA-256 in lower-case hex: a file's identity

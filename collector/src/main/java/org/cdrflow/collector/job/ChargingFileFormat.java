@@ -16,8 +16,8 @@ import org.cdrflow.collector.ber.CollectedFile;
 /**
  * Reads a charging file whole and decodes it into one {@link CollectedFile}: a file is accounted
  * for as a unit (its hash, whether it is complete), so it is never split. After a restore, a file
- * whose element was already emitted (the split's checkpointed position says one record) is not
- * read again.
+ * whose element was already emitted (the split's checkpointed position says one record) is not read
+ * again.
  */
 public final class ChargingFileFormat implements BulkFormat<CollectedFile, FileSourceSplit> {
   private static final long serialVersionUID = 1L;

@@ -35,9 +35,9 @@ public final class FileLedger {
   }
 
   /**
-   * Records a file and decides. A complete file is recorded COLLECTING (its records are sent by
-   * the caller, then {@link #confirm} marks it COLLECTED), an incomplete one INCOMPLETE. The
-   * rejected records go to {@code rejected_cdr} as {@code UNDECODABLE}.
+   * Records a file and decides. A complete file is recorded COLLECTING (its records are sent by the
+   * caller, then {@link #confirm} marks it COLLECTED), an incomplete one INCOMPLETE. The rejected
+   * records go to {@code rejected_cdr} as {@code UNDECODABLE}.
    */
   public Decision admit(CollectedFile f) throws SQLException {
     String status = statusOf(f.sha256());
