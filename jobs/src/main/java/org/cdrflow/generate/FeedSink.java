@@ -48,17 +48,23 @@ abstract class FeedSink implements Closeable {
 
   /**
    * TS 32.298 BER files in a directory, as the elements' charging gateway delivers them
-   * (docs/formats.md): one series of files per element, {@code <element>_-_<nnnnnn>.ber}, a new
-   * file every {@link #RECORDS_PER_FILE} records; time stamps in Oslo local time.
+   * (docs/formats.md): per element, a file every {@link #FILE_MINUTES} minutes of event time,
+   * {@code <element>_-_<yyyyMMdd'T'HHmm'Z'>.ber} after the window it opened in, modified at the
+   * window's end (the collector takes files in that order); time stamps in Oslo local time.
    */
   static final class BerFiles extends FeedSink {
-    static final int RECORDS_PER_FILE = 10_000;
+    static final int FILE_MINUTES = 10;
+    private static final long WINDOW_MS = FILE_MINUTES * 60_000L;
+    private static final java.time.format.DateTimeFormatter NAME =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'", Locale.ROOT)
+            .withZone(java.time.ZoneOffset.UTC);
 
     private final Path dir;
     private final org.cdrflow.collector.ber.ChargingRecordEncoder encoder =
         new org.cdrflow.collector.ber.ChargingRecordEncoder(java.time.ZoneId.of("Europe/Oslo"));
-    private final java.util.Map<String, OutputStream> open = new java.util.TreeMap<>();
-    private final java.util.Map<String, int[]> counts = new java.util.HashMap<>();
+    private final java.util.Map<String, OpenFile> open = new java.util.TreeMap<>();
+
+    private record OpenFile(Path path, OutputStream out, long window) {}
 
     BerFiles(Path dir) {
       this.dir = dir;
@@ -72,23 +78,33 @@ abstract class FeedSink implements Closeable {
     @Override
     void write(RawCdr record) throws IOException {
       String element = record.getNetworkElement();
-      int[] c = counts.computeIfAbsent(element, e -> new int[2]); // records in file, file number
-      OutputStream out = open.get(element);
-      if (out == null || c[0] == RECORDS_PER_FILE) {
-        if (out != null) {
-          out.close();
+      java.time.Instant t =
+          record.getAnswerTime() != null ? record.getAnswerTime() : record.getSeizureTime();
+      long window = Math.floorDiv(t.toEpochMilli(), WINDOW_MS);
+      OpenFile f = open.get(element);
+      // A record of an earlier window (a duplicate, a late partial) goes into the open file.
+      if (f == null || window > f.window) {
+        if (f != null) {
+          close(f);
         }
-        c[0] = 0;
-        c[1]++;
-        out =
-            new BufferedOutputStream(
-                Files.newOutputStream(
-                    dir.resolve(String.format(Locale.ROOT, "%s_-_%06d.ber", element, c[1]))),
-                1 << 16);
-        open.put(element, out);
+        Path path =
+            dir.resolve(
+                element
+                    + org.cdrflow.collector.ber.ChargingFileDecoder.NODE_ID_SEPARATOR
+                    + NAME.format(java.time.Instant.ofEpochMilli(window * WINDOW_MS))
+                    + ".ber");
+        f =
+            new OpenFile(
+                path, new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), window);
+        open.put(element, f);
       }
-      out.write(encoder.encode(encodable(record)));
-      c[0]++;
+      f.out.write(encoder.encode(encodable(record)));
+    }
+
+    private static void close(OpenFile f) throws IOException {
+      f.out.close();
+      Files.setLastModifiedTime(
+          f.path, java.nio.file.attribute.FileTime.fromMillis((f.window + 1) * WINDOW_MS));
     }
 
     /**
@@ -112,8 +128,8 @@ abstract class FeedSink implements Closeable {
 
     @Override
     public void close() throws IOException {
-      for (OutputStream out : open.values()) {
-        out.close();
+      for (OpenFile f : open.values()) {
+        close(f);
       }
     }
   }

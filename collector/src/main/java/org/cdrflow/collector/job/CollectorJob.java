@@ -55,7 +55,8 @@ public final class CollectorJob {
       String directory,
       Duration monitorInterval) {
     FileSource.FileSourceBuilder<CollectedFile> files =
-        FileSource.forBulkFileFormat(new ChargingFileFormat(), new Path(directory));
+        FileSource.forBulkFileFormat(new ChargingFileFormat(), new Path(directory))
+            .setSplitAssigner(OldestFileFirst::new);
     if (monitorInterval != null) {
       files.monitorContinuously(monitorInterval);
     }
