@@ -29,9 +29,10 @@ public class ReplayCommand implements Callable<Integer> {
 
   @Option(
       names = "--input",
-      required = true,
       paramLabel = "FILE",
-      description = "Avro JSON lines or container file")
+      description =
+          "Avro JSON lines or container file; without it, what is on the raw topic already (e.g."
+              + " put there by collect)")
   Path input;
 
   @Option(
@@ -68,11 +69,13 @@ public class ReplayCommand implements Callable<Integer> {
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       System.out.println("Loading reference data from " + reference);
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
-      long sent;
-      try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-        sent = producer.send(input, null);
+      if (input != null) {
+        long sent;
+        try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
+          sent = producer.send(input, null);
+        }
+        System.out.println("Fed " + sent + " records from " + input);
       }
-      System.out.println("Fed " + sent + " records from " + input);
       new LocalStreamingRun(config, workDir.resolve("job-state"))
           .runToEndOfTopic(timeout, msg -> System.out.println(msg));
       if (export != null) {
