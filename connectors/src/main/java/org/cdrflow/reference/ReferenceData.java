@@ -28,6 +28,13 @@ public final class ReferenceData implements Serializable {
 
   private final long version;
   private final Map<String, Subscription[]> subscriptionsByMsisdn;
+
+  /**
+   * The start (earliest valid_from) of every subscription_id with more than one row, i.e. whose
+   * plan or number changed; one row's own valid_from is its start otherwise.
+   */
+  private final Map<String, Instant> startOfChangedSubscriptions;
+
   private final Map<String, Instant[]> blocksByMsisdn;
   private final Map<String, PricePlan> plans;
   private final Map<String, Rate> rates;
@@ -52,6 +59,17 @@ public final class ReferenceData implements Serializable {
             Subscription::msisdn,
             Comparator.comparing(Subscription::validFrom),
             Subscription[]::new);
+    Map<String, Instant> firstSeen = new HashMap<>(b.subscriptions.size() * 2);
+    Map<String, Instant> starts = new HashMap<>();
+    for (Subscription s : b.subscriptions) {
+      Instant earlier = firstSeen.putIfAbsent(s.subscriptionId(), s.validFrom());
+      if (earlier != null) {
+        Instant start = earlier.isBefore(s.validFrom()) ? earlier : s.validFrom();
+        firstSeen.put(s.subscriptionId(), start);
+        starts.put(s.subscriptionId(), start);
+      }
+    }
+    this.startOfChangedSubscriptions = starts;
     Map<String, Instant[]> blocks = new HashMap<>();
     groupSorted(
             b.blocks, SimBlock::msisdn, Comparator.comparing(SimBlock::blockedAt), SimBlock[]::new)
@@ -112,6 +130,15 @@ public final class ReferenceData implements Serializable {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * When {@code subscription} started: the earliest valid_from of any row of its subscription_id. A
+   * plan change adds a row but does not start a new subscription (docs/rating.md, "Fair use").
+   */
+  public Instant subscriptionStart(Subscription subscription) {
+    return startOfChangedSubscriptions.getOrDefault(
+        subscription.subscriptionId(), subscription.validFrom());
   }
 
   /**

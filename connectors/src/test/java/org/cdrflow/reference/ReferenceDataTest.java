@@ -134,6 +134,36 @@ class ReferenceDataTest {
         "PTN-OPA", "OUT", "VOICE_TERM_MOBILE", new BigDecimal(price), "MINUTE", "NOK", at(from));
   }
 
+  /** A subscription starts at the earliest valid_from of its id; a plan change adds a row. */
+  @ParameterizedTest(name = "{0} at {1} started {2}")
+  @CsvSource({
+    "+4791000001, 2025-06-01T00:00:00Z, 2024-05-19T22:00:00Z",
+    "+4791000001, 2026-10-12T00:00:00Z, 2024-05-19T22:00:00Z",
+    "+4791000002, 2026-10-12T00:00:00Z, 2026-03-01T00:00:00Z",
+  })
+  void aSubscriptionStartsAtItsEarliestRow(String msisdn, String t, String start) {
+    ReferenceData ref =
+        ReferenceData.builder()
+            .subscription(
+                new Subscription(
+                    "S1", "A1", "+4791000001", null, "NEW", at("2026-10-10T22:00:00Z"), null))
+            .subscription(
+                new Subscription(
+                    "S1",
+                    "A1",
+                    "+4791000001",
+                    null,
+                    "OLD",
+                    at("2024-05-19T22:00:00Z"),
+                    at("2026-10-10T22:00:00Z")))
+            .subscription(
+                new Subscription(
+                    "S2", "A2", "+4791000002", null, "NEW", at("2026-03-01T00:00:00Z"), null))
+            .build();
+    Subscription s = ref.subscriptionAt(msisdn, at(t)).orElseThrow();
+    assertEquals(at(start), ref.subscriptionStart(s));
+  }
+
   private static Instant at(String t) {
     return Instant.parse(t);
   }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Objects;
+import org.cdrflow.reference.OsloCalendar;
 
 /**
  * The cutoff of a monthly anonymisation run (SPEC §9, rule R2): 00:00 Europe/Oslo on the first day
@@ -22,7 +23,7 @@ import java.util.Objects;
 public final class AnonymisationCutoff {
 
   /** The operator's time zone: billing periods and the cutoff are calendar months in it. */
-  public static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
+  public static final ZoneId OSLO = OsloCalendar.ZONE;
 
   /** Information older than this many calendar months is anonymised (R2). */
   public static final int RETENTION_MONTHS = 5;

@@ -19,7 +19,9 @@ import org.cdrflow.connectors.db.ReferenceDataLoader;
 import org.cdrflow.connectors.kafka.FeedProducer;
 import org.cdrflow.connectors.local.FlinkRestClient;
 import org.cdrflow.connectors.local.LocalFlinkCluster;
+import org.cdrflow.jobs.StatelessStart;
 import org.cdrflow.jobs.StreamingJobMain;
+import org.cdrflow.pipeline.StateLineage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +39,8 @@ import sun.misc.SignalHandler;
             + " resumes from.")
 public class ClusterCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+
+  @Mixin RebuildAggregatesOption rebuildAggregates;
 
   @Option(
       names = "--taskmanagers",
@@ -107,7 +111,7 @@ public class ClusterCommand implements Callable<Integer> {
             ? "== Using the configured Kafka and PostgreSQL"
             : "== Starting the embedded stack in " + common.workDir);
     try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
-      CdrflowConfig config = stack.config();
+      CdrflowConfig config = rebuildAggregates.apply(stack.config());
       if (reference != null) {
         CdrflowConfig.JdbcSettings jdbc = config.jdbc();
         new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
@@ -129,6 +133,9 @@ public class ClusterCommand implements Callable<Integer> {
               .start()) {
         FlinkRestClient rest = cluster.rest();
         String resumeFrom = latestSavepoint(clusterDir);
+        if (resumeFrom == null) {
+          StatelessStart.check(config, clusterDir);
+        }
         out.println(
             "== Submitting "
                 + jar.getFileName()
@@ -256,7 +263,11 @@ public class ClusterCommand implements Callable<Integer> {
       }
     }
     for (String key :
-        List.of(CdrflowConfig.KAFKA_BOOTSTRAP, CdrflowConfig.JDBC_URL, CdrflowConfig.JDBC_USER)) {
+        List.of(
+            CdrflowConfig.KAFKA_BOOTSTRAP,
+            CdrflowConfig.JDBC_URL,
+            CdrflowConfig.JDBC_USER,
+            StateLineage.REBUILD_KEY)) {
       String value = config.get(key);
       if (value != null) {
         p.setProperty(key, value);

@@ -17,6 +17,7 @@ import org.cdrflow.connectors.db.ReferenceDataLoader;
 import org.cdrflow.connectors.kafka.FeedProducer;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratorSettings;
+import org.cdrflow.jobs.DrainAudit;
 import org.cdrflow.jobs.LocalStreamingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,6 +113,7 @@ public class DemoCommand implements Callable<Integer> {
       out.println("== Waiting for the job to rate everything, then draining it");
       job.awaitEndOfTopic(Duration.ofMinutes(10));
       job.stopAndSave(Duration.ofMinutes(5));
+      DrainAudit.verify(config);
 
       try (Connection c = jdbc.connect()) {
         summary(c);

@@ -11,6 +11,7 @@ import org.cdrflow.connectors.export.TableExport;
 import org.cdrflow.connectors.kafka.FeedProducer;
 import org.cdrflow.jobs.LocalStreamingRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -54,6 +55,8 @@ public class ReplayCommand implements Callable<Integer> {
       description = "Java properties (README, Configuration)")
   Path configFile;
 
+  @Mixin RebuildAggregatesOption rebuildAggregates;
+
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
@@ -65,7 +68,7 @@ public class ReplayCommand implements Callable<Integer> {
     CdrflowConfig base =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
     try (RuntimeStack stack = RuntimeStack.open(base, workDir)) {
-      CdrflowConfig config = stack.config();
+      CdrflowConfig config = rebuildAggregates.apply(stack.config());
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       System.out.println("Loading reference data from " + reference);
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);

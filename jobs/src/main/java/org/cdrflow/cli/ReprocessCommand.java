@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 public class ReprocessCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin RebuildAggregatesOption rebuildAggregates;
+
   @Option(
       names = "--reason",
       required = true,
@@ -49,7 +51,7 @@ public class ReprocessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig base = common.config();
     try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
-      CdrflowConfig config = stack.config();
+      CdrflowConfig config = rebuildAggregates.apply(stack.config());
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       List<Reject> rejects = claim(jdbc);
       System.out.println(rejects.size() + " rejects of reason " + reason + " to feed again");

@@ -3,6 +3,7 @@ package org.cdrflow.generate;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import org.cdrflow.reference.OsloCalendar;
 
 /**
  * What {@link FeedGenerator} makes: how many feed records, for how many subscribers, from which
@@ -26,7 +27,7 @@ public record GeneratorSettings(
   public static final String DEFAULT_HOME_OPERATOR = "HOME";
 
   /** Local dates and months of the feed are Oslo's, as for billing periods. */
-  public static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
+  public static final ZoneId OSLO = OsloCalendar.ZONE;
 
   public GeneratorSettings {
     if (records < 1) {

@@ -3,9 +3,11 @@ package org.cdrflow.jobs;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.jdbc.CopyUpsertSink;
 import org.cdrflow.connectors.jdbc.UpsertSink;
+import org.cdrflow.pipeline.AuditWatch;
 import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.KafkaOutputs;
 import org.cdrflow.pipeline.OutputTables;
+import org.cdrflow.pipeline.StateLineage;
 
 /** The production outputs of the streaming job: PostgreSQL tables and Kafka topics. */
 public final class JobOutputs {
@@ -58,7 +60,16 @@ public final class JobOutputs {
         config.duration(CdrflowConfig.PARTIAL_TIMEOUT),
         config.duration(CdrflowConfig.DEDUP_WINDOW),
         1_000L,
-        faultOf(config));
+        faultOf(config),
+        new StateLineage(config.jdbc(), Boolean.parseBoolean(config.get(StateLineage.REBUILD_KEY))),
+        new AuditWatch.Settings(
+            config.jdbc(),
+            config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
+            config.kafkaClientProperties(),
+            config.get(CdrflowConfig.TOPIC_RAW),
+            config.get(CdrflowConfig.KAFKA_GROUP_ID),
+            config.duration(CdrflowConfig.AUDIT_CHECK_INTERVAL),
+            config.duration(CdrflowConfig.AUDIT_CHECK_IN_FLIGHT)));
   }
 
   private static InjectedFault faultOf(CdrflowConfig config) {

@@ -69,7 +69,9 @@ public final class LocalStreamingRun {
     try {
       awaitEndOfTopic(timeout);
       progress.accept("feed consumed; draining and saving the job state");
-      return stopAndSave(timeout);
+      String savepoint = stopAndSave(timeout);
+      DrainAudit.verify(config);
+      return savepoint;
     } catch (Exception e) {
       cancel();
       throw e;
@@ -98,6 +100,9 @@ public final class LocalStreamingRun {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
     }
     conf.addAll(Configuration.fromMap(flinkSettings));
+    if (!conf.contains(StateRecoveryOptions.SAVEPOINT_PATH)) {
+      StatelessStart.check(config, stateDir);
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
     StreamingJobMain.build(env, config);

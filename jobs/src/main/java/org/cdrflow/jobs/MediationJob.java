@@ -9,10 +9,12 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.cdrflow.connectors.kafka.IncomingCdr;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.pipeline.AuditCombiner;
 import org.cdrflow.pipeline.AuditEvent;
+import org.cdrflow.pipeline.AuditWatch;
 import org.cdrflow.pipeline.CallAssembler;
 import org.cdrflow.pipeline.DailySettlementAggregator;
 import org.cdrflow.pipeline.EventTimeRater;
@@ -23,7 +25,9 @@ import org.cdrflow.pipeline.MediatedCallSerializer;
 import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
 import org.cdrflow.pipeline.Rejection;
+import org.cdrflow.pipeline.SettlementFunction;
 import org.cdrflow.pipeline.StateKeySerializer;
+import org.cdrflow.pipeline.StateLineage;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.UsageNotice;
 import org.cdrflow.reference.ReferenceDataProvider;
@@ -48,8 +52,31 @@ public final class MediationJob {
       Duration partialTimeout,
       Duration dedupWindow,
       long aggregateFlushMs,
-      InjectedFault fault)
-      implements Serializable {}
+      InjectedFault fault,
+      StateLineage lineage,
+      AuditWatch.Settings auditCheck)
+      implements Serializable {
+    /** Without a lineage ({@code lineage} null: aggregate rows are written without one). */
+    public Settings(
+        String homeOperatorId,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration partialTimeout,
+        Duration dedupWindow,
+        long aggregateFlushMs,
+        InjectedFault fault) {
+      this(
+          homeOperatorId,
+          outOfOrderness,
+          idleness,
+          partialTimeout,
+          dedupWindow,
+          aggregateFlushMs,
+          fault,
+          null,
+          null);
+    }
+  }
 
   /** Where each output goes; a null sink drops that output (e.g. no topic in a test). */
   public record Outputs(
@@ -106,11 +133,20 @@ public final class MediationJob {
             .uid("rate")
             .name("Rate in event-time order");
 
-    DataStream<SettlementCall> settled = lines.getSideOutput(EventTimeRater.SETTLEMENT);
+    // Settlement reads the assembled calls beside the rater: a call is settled whatever its retail
+    // outcome, without waiting for the watermark (docs/settlement.md).
+    SingleOutputStreamOperator<SettlementCall> settled =
+        calls
+            .process(new SettlementFunction())
+            .returns(Types.POJO(SettlementCall.class))
+            .uid("settle-calls")
+            .name("Settle interconnect traffic");
     SingleOutputStreamOperator<SettlementDailyRow> daily =
         settled
             .keyBy(DailySettlement::keyOf, StateKeySerializer.TYPE)
-            .process(new DailySettlementAggregator(settings.aggregateFlushMs()))
+            .process(
+                new DailySettlementAggregator(
+                    settings.aggregateFlushMs(), reference, settings.lineage()))
             .uid("settlement-daily")
             .name("Sum settlement per partner and day");
 
@@ -123,14 +159,27 @@ public final class MediationJob {
         combined(mediated.getSideOutput(Outcomes.AUDIT), "mediate")
             .union(
                 combined(calls.getSideOutput(Outcomes.AUDIT), "assemble-calls"),
-                combined(lines.getSideOutput(Outcomes.AUDIT), "rate"));
+                combined(lines.getSideOutput(Outcomes.AUDIT), "rate"),
+                combined(settled.getSideOutput(Outcomes.AUDIT), "settle"));
     SingleOutputStreamOperator<HourlyAudit> hourly =
         audit
             .keyBy(e -> e.hour)
-            .process(new HourlyAuditAggregator(settings.aggregateFlushMs()))
+            .process(new HourlyAuditAggregator(settings.aggregateFlushMs(), settings.lineage()))
             .uid("audit-hourly")
             .name("Sum audit per hour");
 
+    if (settings.auditCheck() != null) {
+      hourly
+          .keyBy(a -> 0, Types.INT)
+          .process(new AuditWatch(settings.auditCheck()))
+          .returns(Types.VOID)
+          .uid("audit-check")
+          .name("Check the audit against the tables")
+          .setParallelism(1)
+          .sinkTo(new DiscardingSink<>())
+          .uid("sink-audit-check")
+          .setParallelism(1);
+    }
     sink(lines, outputs.invoiceLines(), "invoice-line");
     sink(settled, outputs.settlementCalls(), "settlement-call");
     sink(daily, outputs.settlementDaily(), "settlement-daily");

@@ -1,28 +1,37 @@
 package org.cdrflow.jobs;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.kafka.RawCdrSource;
+import org.cdrflow.pipeline.StateLineage;
 import org.cdrflow.reference.ReferenceDataProvider;
 
 /**
  * Entry point of the streaming job on a Flink cluster: {@code --config FILE} (or the environment
  * variable {@code CDRFLOW_CONFIG}) names the properties; checkpointing, state backend and restarts
- * come from the cluster's Flink configuration (the Helm chart sets them).
+ * come from the cluster's Flink configuration (the Helm chart sets them). A start without state
+ * over aggregates of a checkpointed lineage fails unless {@code --rebuild-aggregates} (or {@code
+ * aggregates.rebuild=true}) is given (docs/operations.md, "A start without state").
  */
 public final class StreamingJobMain {
   private StreamingJobMain() {}
 
   public static void main(String[] args) throws Exception {
     String file = System.getenv("CDRFLOW_CONFIG");
-    for (int i = 0; i < args.length - 1; i++) {
-      if ("--config".equals(args[i])) {
+    boolean rebuild = false;
+    for (int i = 0; i < args.length; i++) {
+      if ("--config".equals(args[i]) && i + 1 < args.length) {
         file = args[i + 1];
       }
+      rebuild |= StateLineage.REBUILD_OPTION.equals(args[i]);
     }
     CdrflowConfig config =
         file == null ? CdrflowConfig.defaults() : CdrflowConfig.load(Path.of(file));
+    if (rebuild) {
+      config = config.with(Map.of(StateLineage.REBUILD_KEY, "true"));
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     build(env, config);
     env.execute("cdrflow-mediation");

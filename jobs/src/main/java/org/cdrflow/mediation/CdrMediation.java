@@ -10,11 +10,11 @@ import org.cdrflow.numbers.NormalisedNumber;
 import org.cdrflow.numbers.NumberNormaliser;
 import org.cdrflow.numbers.VisitedNetwork;
 import org.cdrflow.pipeline.RejectReason;
-import org.cdrflow.rating.RatingZone;
+import org.cdrflow.rating.TariffDecision;
+import org.cdrflow.rating.TariffRule;
 import org.cdrflow.reference.CountryZone;
 import org.cdrflow.reference.PricePlan;
 import org.cdrflow.reference.ReferenceData;
-import org.cdrflow.reference.Service;
 import org.cdrflow.reference.Subscription;
 import org.cdrflow.schema.RecordType;
 import org.cdrflow.settlement.InterconnectSettlementRule;
@@ -31,6 +31,9 @@ public final class CdrMediation {
   static final int MAX_RECORD_SECONDS = 24 * 3600;
 
   static final long MAX_FUTURE_MS = 3_600_000L;
+
+  /** A reject's event_time is kept only for an instant before this (docs/mediation.md). */
+  static final long END_OF_2100_MS = Instant.parse("2101-01-01T00:00:00Z").toEpochMilli();
 
   /** Earlier than this is not a real event time but a broken clock. */
   static final long EARLIEST_EVENT_MS = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
@@ -51,6 +54,7 @@ public final class CdrMediation {
   private final NumberNormaliser normaliser = NumberNormaliser.shared();
   private final MobileCountryCodes mcc = MobileCountryCodes.standard();
   private final InterconnectSettlementRule settlement;
+  private final TariffRule tariffs = new TariffRule();
 
   public CdrMediation(String homeOperatorId) {
     this.settlement = new InterconnectSettlementRule(homeOperatorId);
@@ -60,31 +64,14 @@ public final class CdrMediation {
     if (!in.decoded()) {
       return reject(RejectReason.UNDECODABLE, in.undecodableReason, null);
     }
-    MediationOutcome missing = missingField(in);
-    if (missing != null) {
-      return missing;
-    }
-    MediationOutcome badText = badText(in);
-    if (badText != null) {
-      return badText;
+    // Every reject of a decoded record carries the record's own time where it has a valid one, so
+    // that its payload is purged with the call's month, not with its arrival (docs/mediation.md).
+    Long ownTime = ownTimeOf(in);
+    MediationOutcome invalid = invalidRecord(in, nowMillis, ownTime);
+    if (invalid != null) {
+      return invalid;
     }
     RecordType type = RecordType.valueOf(in.recordType);
-    if (in.sequenceNumber < 0) {
-      return reject(RejectReason.BAD_VALUE, "sequenceNumber is negative", null);
-    }
-    if ((in.uplinkBytes != null && in.uplinkBytes < 0)
-        || (in.downlinkBytes != null && in.downlinkBytes < 0)) {
-      return reject(RejectReason.BAD_VALUE, "uplinkBytes or downlinkBytes is negative", null);
-    }
-    if ((in.uplinkBytes != null && in.uplinkBytes > MAX_RECORD_BYTES)
-        || (in.downlinkBytes != null && in.downlinkBytes > MAX_RECORD_BYTES)) {
-      return reject(
-          RejectReason.BAD_VALUE, "uplinkBytes or downlinkBytes is more than 10 TB", null);
-    }
-    MediationOutcome badTime = badTime(in, type, nowMillis);
-    if (badTime != null) {
-      return badTime;
-    }
     long eventTime = in.eventTime();
     NormalisedNumber served = normaliser.normalise(in.servedMsisdn);
     if (served.isBad()) {
@@ -93,7 +80,9 @@ public final class CdrMediation {
     }
     String rawCounterpart = counterpartOf(in, type);
     NormalisedNumber counterpart = null;
-    if (rawCounterpart != null && !rawCounterpart.isBlank()) {
+    // Required (MOC, SMS_MO, FWD: calledNumber, never null here) even when empty, which is then a
+    // number that cannot be parsed; an empty callingNumber on MTC, SMS_MT is a withheld caller.
+    if (rawCounterpart != null && (counterpartRequired(type) || !rawCounterpart.isBlank())) {
       counterpart = normaliser.normalise(rawCounterpart);
       if (counterpart.isBad()) {
         return reject(
@@ -171,7 +160,7 @@ public final class CdrMediation {
     call.subscriptionId = s.subscriptionId();
     call.accountId = s.accountId();
     call.planId = s.planId();
-    call.subscriptionValidFromMillis = s.validFrom().toEpochMilli();
+    call.subscriptionValidFromMillis = ref.subscriptionStart(s).toEpochMilli();
     call.simBlockedAtMillis = ref.blockedAt(s, at).map(Instant::toEpochMilli).orElse(null);
     call.inTrunk = in.inTrunk;
     call.outTrunk = in.outTrunk;
@@ -210,10 +199,12 @@ public final class CdrMediation {
       }
     }
 
-    MediationOutcome noRate = checkRates(call, plan.get(), ref);
-    if (noRate != null) {
-      return noRate;
+    // One owner for "can this event be priced": the rater gets the tariff and cannot fail.
+    TariffDecision tariff = tariffs.decide(call, plan.get(), ref);
+    if (tariff instanceof TariffDecision.NoRate noRate) {
+      return reject(RejectReason.NO_RATE, noRate.detail(), eventTime);
     }
+    call.tariff = ((TariffDecision.Priced) tariff).tariff();
 
     SettlementDecision decision = settlement.decide(call, ref);
     if (decision instanceof SettlementDecision.Rejected r) {
@@ -223,62 +214,6 @@ public final class CdrMediation {
     return new MediationOutcome.Mediated(call);
   }
 
-  /**
-   * The rate rows rating will need must exist now, so that a configuration gap is a reject here,
-   * before the event draws on any allowance (docs/rating.md, "Missing rates").
-   */
-  private MediationOutcome checkRates(MediatedCall call, PricePlan plan, ReferenceData ref) {
-    boolean special =
-        call.counterpartNumber != null && ref.specialNumber(call.counterpartNumber).isPresent();
-    RatingZone zone =
-        RatingZone.decide(
-            call.recordType,
-            call.visitedZone,
-            call.counterpartClass,
-            call.counterpartCountry,
-            call.counterpartZone,
-            special);
-    if (zone.isRejected()) {
-      return reject(RejectReason.NO_RATE, zone.noRateDetail(), call.eventStartMillis);
-    }
-    if (zone.isFree() || zone.isSpecial()) {
-      return null;
-    }
-    Service service = serviceOf(call.recordType);
-    if (ref.rate(plan.planId(), service, zone.name()).isEmpty()) {
-      return missingRate(plan, service, zone.name(), call);
-    }
-    if (zone.euData()
-        && plan.euDataLimitMb() != null
-        && ref.rate(plan.planId(), service, RatingZone.ROAM_EU_DATA).isEmpty()) {
-      return missingRate(plan, service, RatingZone.ROAM_EU_DATA, call);
-    }
-    boolean fairUseMayApply =
-        call.visitedZone == VisitedZone.EU
-            && !call.roamingNordicBaltic
-            && (zone.drawsAllowance() || zone.euData());
-    if (fairUseMayApply && ref.rate(plan.planId(), service, RatingZone.FAIR_USE).isEmpty()) {
-      return missingRate(plan, service, RatingZone.FAIR_USE, call);
-    }
-    return null;
-  }
-
-  private static MediationOutcome missingRate(
-      PricePlan plan, Service service, String zone, MediatedCall call) {
-    return reject(
-        RejectReason.NO_RATE,
-        "no rate row for plan " + plan.planId() + ", service " + service + ", zone " + zone,
-        call.eventStartMillis);
-  }
-
-  public static Service serviceOf(RecordType type) {
-    return switch (type) {
-      case MOC, MTC, FWD -> Service.VOICE;
-      case SMS_MO, SMS_MT -> Service.SMS;
-      case DATA -> Service.DATA;
-    };
-  }
-
   /** The invoice line's id: one line per (networkElement, callReference, recordType). */
   public static String lineIdOf(String networkElement, String callReference, RecordType type) {
     return UUID.nameUUIDFromBytes(
@@ -286,7 +221,67 @@ public final class CdrMediation {
         .toString();
   }
 
-  private static MediationOutcome missingField(IncomingCdr in) {
+  /**
+   * The checks of the record on its own, in this order: missing fields, untrusted text, values,
+   * times. Null when it passes them.
+   */
+  private static MediationOutcome invalidRecord(IncomingCdr in, long nowMillis, Long ownTime) {
+    String missing = missingField(in);
+    if (missing != null) {
+      return reject(RejectReason.MISSING_FIELD, missing + " is missing or empty", ownTime);
+    }
+    String badText = badText(in);
+    if (badText != null) {
+      return reject(RejectReason.BAD_VALUE, badText, ownTime);
+    }
+    String badValue = badValue(in);
+    if (badValue != null) {
+      return reject(RejectReason.BAD_VALUE, badValue, ownTime);
+    }
+    String badTime = badTime(in, RecordType.valueOf(in.recordType), nowMillis);
+    if (badTime != null) {
+      return reject(RejectReason.BAD_TIME, badTime, ownTime);
+    }
+    return null;
+  }
+
+  /**
+   * The record's own time for a reject's {@code event_time}: the answer time when it is a valid
+   * instant, else the seizure time when that is; null when neither is (docs/mediation.md,
+   * "Rejects").
+   */
+  static Long ownTimeOf(IncomingCdr in) {
+    if (in.answerTime != null && plausibleInstant(in.answerTime)) {
+      return in.answerTime;
+    }
+    return plausibleInstant(in.seizureTime) ? in.seizureTime : null;
+  }
+
+  /** Within the years 1970 to 2100: anything else is a broken clock, not a time to keep. */
+  private static boolean plausibleInstant(long millis) {
+    return millis >= 0 && millis < END_OF_2100_MS;
+  }
+
+  private static String badValue(IncomingCdr in) {
+    if (in.sequenceNumber < 0) {
+      return "sequenceNumber is negative";
+    }
+    if ((in.uplinkBytes != null && in.uplinkBytes < 0)
+        || (in.downlinkBytes != null && in.downlinkBytes < 0)) {
+      return "uplinkBytes or downlinkBytes is negative";
+    }
+    if ((in.uplinkBytes != null && in.uplinkBytes > MAX_RECORD_BYTES)
+        || (in.downlinkBytes != null && in.downlinkBytes > MAX_RECORD_BYTES)) {
+      return "uplinkBytes or downlinkBytes is more than 10 TB";
+    }
+    return null;
+  }
+
+  /**
+   * The field that is missing, or null. Text fields must not be empty; a number field only must be
+   * present: an empty number is {@code BAD_NUMBER} (docs/numbers.md).
+   */
+  private static String missingField(IncomingCdr in) {
     String field = null;
     if (blank(in.networkElement)) {
       field = "networkElement";
@@ -294,25 +289,27 @@ public final class CdrMediation {
       field = "callReference";
     } else if (in.recordType == null) {
       field = "recordType";
-    } else if (blank(in.servedMsisdn)) {
+    } else if (in.servedMsisdn == null) {
       field = "servedMsisdn";
     } else if (blank(in.causeForTerm)) {
       field = "causeForTerm";
     } else {
       RecordType type = RecordType.valueOf(in.recordType);
-      if ((type == RecordType.MOC || type == RecordType.SMS_MO || type == RecordType.FWD)
-          && blank(in.calledNumber)) {
+      if (counterpartRequired(type) && in.calledNumber == null) {
         field = "calledNumber";
       } else if (type == RecordType.DATA && in.uplinkBytes == null && in.downlinkBytes == null) {
         field = "uplinkBytes/downlinkBytes";
       }
     }
-    return field == null
-        ? null
-        : reject(RejectReason.MISSING_FIELD, field + " is missing or empty", null);
+    return field;
   }
 
-  private static MediationOutcome badTime(IncomingCdr in, RecordType type, long now) {
+  /** Whether the record must name the other party: calls, forwards and SMS it sent. */
+  private static boolean counterpartRequired(RecordType type) {
+    return type == RecordType.MOC || type == RecordType.SMS_MO || type == RecordType.FWD;
+  }
+
+  private static String badTime(IncomingCdr in, RecordType type, long now) {
     long event = in.eventTime();
     String why = null;
     if (in.durationSeconds < 0) {
@@ -334,7 +331,7 @@ public final class CdrMediation {
         && in.durationSeconds > 0) {
       why = "durationSeconds is set but the call has no answerTime";
     }
-    return why == null ? null : reject(RejectReason.BAD_TIME, why, null);
+    return why;
   }
 
   private static boolean isUnanswered(IncomingCdr in, RecordType type) {
@@ -374,7 +371,7 @@ public final class CdrMediation {
    * (no control character, NUL, space, quote or '|', which separates the parts of keys and line
    * ids), an IMSI of digits. The detail names the field, never the value.
    */
-  private static MediationOutcome badText(IncomingCdr in) {
+  private static String badText(IncomingCdr in) {
     String field = null;
     if (!isId(in.networkElement)) {
       field = "networkElement";
@@ -388,17 +385,14 @@ public final class CdrMediation {
       field = "outTrunk";
     }
     if (field != null) {
-      return reject(
-          RejectReason.BAD_VALUE,
-          field
-              + " is longer than "
-              + MAX_ID_LENGTH
-              + " or has characters other than "
-              + ID_CHARACTERS,
-          null);
+      return field
+          + " is longer than "
+          + MAX_ID_LENGTH
+          + " or has characters other than "
+          + ID_CHARACTERS;
     }
     if (!blank(in.servedImsi) && !isImsi(in.servedImsi)) {
-      return reject(RejectReason.BAD_VALUE, "servedImsi is not 6 to 15 digits", null);
+      return "servedImsi is not 6 to 15 digits";
     }
     return null;
   }

@@ -2,6 +2,7 @@ package org.cdrflow.mediation;
 
 import java.math.BigDecimal;
 import org.cdrflow.numbers.NumberClass;
+import org.cdrflow.rating.Tariff;
 import org.cdrflow.schema.RecordType;
 
 /**
@@ -22,7 +23,7 @@ public class MediatedCall {
 
   public int durationSeconds;
 
-  /** Uplink + downlink bytes of a DATA record; 0 otherwise. */
+  /** Uplink + downlink bytes of a DATA record (summed over joined partials); 0 otherwise. */
   public long volumeBytes;
 
   /** The served subscriber (E.164) and IMSI. */
@@ -33,7 +34,15 @@ public class MediatedCall {
   public String subscriptionId;
   public String accountId;
   public String planId;
+
+  /**
+   * When the subscription started: the earliest valid_from of its subscription_id (a plan change
+   * adds a row but does not restart the fair-use window, docs/rating.md "Fair use").
+   */
   public long subscriptionValidFromMillis;
+
+  /** Everything that prices the event, resolved by mediation (docs/rating.md). */
+  public Tariff tariff;
 
   /** When the SIM block notice that applies to this event was received, or null. */
   public Long simBlockedAtMillis;

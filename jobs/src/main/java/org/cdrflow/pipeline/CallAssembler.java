@@ -141,11 +141,17 @@ public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, Me
     seqs.sort(null);
     MediatedCall first = partials.get(seqs.get(0));
     MediatedCall joined = first;
+    // Duration and volume add up over the partials: a long call or data session is billed whole
+    // (docs/mediation.md, "Duplicates and partial records").
     int duration = 0;
+    long volume = 0;
     for (Integer s : seqs) {
-      duration += partials.get(s).durationSeconds;
+      MediatedCall part = partials.get(s);
+      duration += part.durationSeconds;
+      volume += part.volumeBytes;
     }
     joined.durationSeconds = duration;
+    joined.volumeBytes = volume;
     joined.rawRecords = seqs.size();
     joined.incomplete = incomplete;
     joined.payload = null;

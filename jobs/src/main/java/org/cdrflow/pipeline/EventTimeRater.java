@@ -2,16 +2,18 @@ package org.cdrflow.pipeline;
 
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,9 +23,11 @@ import org.cdrflow.rating.PeriodUsage;
 import org.cdrflow.rating.PresenceDays;
 import org.cdrflow.rating.RatingOutcome;
 import org.cdrflow.rating.RetailRater;
+import org.cdrflow.rating.TariffDecision;
+import org.cdrflow.rating.TariffRule;
 import org.cdrflow.rating.UsageNotice;
+import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
-import org.cdrflow.settlement.SettlementCall;
 
 /**
  * Keyed by subscription: rates events in event-time order so that the first minutes of a month are
@@ -35,12 +39,9 @@ import org.cdrflow.settlement.SettlementCall;
 public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, InvoiceLine> {
   private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<SettlementCall> SETTLEMENT =
-      new OutputTag<>("settlement", Types.POJO(SettlementCall.class)) {};
   public static final OutputTag<UsageNotice> NOTICES =
       new OutputTag<>("notices", Types.POJO(UsageNotice.class)) {};
 
-  private static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
   private static final Comparator<MediatedCall> TIE_BREAK =
       Comparator.comparing((MediatedCall c) -> c.networkElement)
           .thenComparing(c -> c.callReference)
@@ -57,6 +58,12 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   private transient MapState<Long, List<MediatedCall>> held;
   private transient MapState<String, PeriodUsage> usage;
   private transient ValueState<PresenceDays> presence;
+
+  /** When the next check for state that can end fires (processing time); see {@link #endCheck}. */
+  private transient ValueState<Long> endCheckAt;
+
+  /** How often a subscription's usage and presence are checked for their end. */
+  static final long END_CHECK_MS = java.time.Duration.ofDays(1).toMillis();
 
   public EventTimeRater(ReferenceDataProvider reference) {
     this.reference = reference;
@@ -78,6 +85,8 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     presence =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+    endCheckAt =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
   }
 
   @Override
@@ -105,6 +114,10 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<InvoiceLine> out)
       throws Exception {
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      endCheck(timestamp, ctx.timerService());
+      return;
+    }
     List<MediatedCall> due = held.get(timestamp);
     if (due == null) {
       return;
@@ -113,6 +126,51 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     due.sort(TIE_BREAK);
     for (MediatedCall call : due) {
       rate(call, ctx, out);
+    }
+  }
+
+  /**
+   * Drops the usage periods and presence days that no event can read any more ({@link
+   * LateDataRule}); once nothing is left the subscription holds no state and no timer. The check
+   * runs on a processing-time timer: a drain fires every event-time timer at once, which says
+   * nothing about which periods ended, and processing-time timers are kept in its savepoint.
+   */
+  private void endCheck(long timestamp, TimerService timers) throws Exception {
+    Long due = endCheckAt.value();
+    if (due == null || due != timestamp) {
+      return;
+    }
+    long watermark = timers.currentWatermark();
+    Optional<Instant> cutoff = reference.current().anonymisationCutoff();
+    if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE && cutoff.isPresent()) {
+      List<String> ended = new ArrayList<>();
+      for (String p : usage.keys()) {
+        if (LateDataRule.usagePeriodIsFinal(YearMonth.parse(p), watermark, cutoff)) {
+          ended.add(p);
+        }
+      }
+      for (String p : ended) {
+        usage.remove(p);
+      }
+      PresenceDays days = presence.value();
+      if (days != null && LateDataRule.presenceIsFinal(days, watermark, cutoff)) {
+        presence.clear();
+      }
+    }
+    if (usage.isEmpty() && presence.value() == null && held.isEmpty()) {
+      endCheckAt.clear();
+      return;
+    }
+    endCheckAt.update(timestamp + END_CHECK_MS);
+    timers.registerProcessingTimeTimer(timestamp + END_CHECK_MS);
+  }
+
+  /** Makes sure a subscription that holds usage or presence has its end check scheduled. */
+  private void scheduleEndCheck(TimerService timers) throws Exception {
+    if (endCheckAt.value() == null) {
+      long at = timers.currentProcessingTime() + END_CHECK_MS;
+      endCheckAt.update(at);
+      timers.registerProcessingTimeTimer(at);
     }
   }
 
@@ -134,48 +192,69 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
       Collector<InvoiceLine> out)
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
-    String period =
-        YearMonth.from(Instant.ofEpochMilli(call.eventStartMillis).atZone(OSLO)).toString();
+    String period = RetailRater.usagePeriodOf(call);
     PeriodUsage periodUsage = usage.get(period);
+    boolean newState = periodUsage == null;
     if (periodUsage == null) {
       periodUsage = new PeriodUsage();
       forgetPeriodsBefore(YearMonth.parse(period).minusMonths(RETAINED_PERIODS));
     }
     PresenceDays days = presence.value();
+    newState |= days == null;
     if (days == null) {
       days = new PresenceDays();
     }
-    RatingOutcome outcome =
-        rater.rate(call, periodUsage, days, reference.current(), Instant.ofEpochMilli(now));
-    if (!outcome.isRated()) {
-      ctx.output(
-          Outcomes.REJECTS,
-          Rejection.of(
-              outcome.rejectReason(),
-              outcome.detail(),
-              call.sourceTopic,
-              call.sourcePartition,
-              call.sourceOffset,
-              null,
-              call.eventStartMillis,
-              now));
-      ctx.output(
-          Outcomes.AUDIT,
-          AuditEvent.of(
-              AuditCounter.REJECTED, outcome.rejectReason().name(), call.rawRecords, now));
+    if (call.tariff == null && !pricedAfterUpgrade(call, ctx, now)) {
       return;
     }
+    RatingOutcome outcome =
+        rater.rate(call, periodUsage, days, reference.current(), Instant.ofEpochMilli(now));
     usage.put(period, periodUsage);
     presence.update(days);
+    if (newState) {
+      // A new period or a new subscription: the only times its state can have lost its check.
+      scheduleEndCheck(ctx.timerService());
+    }
     out.collect(outcome.line());
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.RATED, call.rawRecords, now));
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.LINES_WRITTEN, 1, now));
     for (UsageNotice n : outcome.notices()) {
       ctx.output(NOTICES, n);
     }
-    if (SettlementCall.isSettled(call)) {
-      ctx.output(SETTLEMENT, SettlementCall.of(call));
-      ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.SETTLEMENT_ROWS_WRITTEN, 1, now));
+  }
+
+  /**
+   * Mediation resolves every call's tariff (docs/rating.md, "Rejected events"); only a call held in
+   * the state of an earlier build, restored after an upgrade, comes without one. It is priced here
+   * with the same rule, and rejected (without its bytes, which it no longer has) when it cannot be.
+   */
+  private boolean pricedAfterUpgrade(
+      MediatedCall call,
+      KeyedProcessFunction<String, MediatedCall, InvoiceLine>.Context ctx,
+      long now) {
+    ReferenceData ref = reference.current();
+    TariffDecision decision =
+        ref.plan(call.planId)
+            .<TariffDecision>map(plan -> new TariffRule().decide(call, plan, ref))
+            .orElse(new TariffDecision.NoRate("no price_plan row for plan " + call.planId));
+    if (decision instanceof TariffDecision.Priced priced) {
+      call.tariff = priced.tariff();
+      return true;
     }
+    ctx.output(
+        Outcomes.REJECTS,
+        Rejection.of(
+            RejectReason.NO_RATE,
+            ((TariffDecision.NoRate) decision).detail(),
+            call.sourceTopic,
+            call.sourcePartition,
+            call.sourceOffset,
+            null,
+            call.eventStartMillis,
+            now));
+    ctx.output(
+        Outcomes.AUDIT,
+        AuditEvent.of(AuditCounter.REJECTED, RejectReason.NO_RATE.name(), call.rawRecords, now));
+    return false;
   }
 }

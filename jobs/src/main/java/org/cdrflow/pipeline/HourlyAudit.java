@@ -18,6 +18,12 @@ public class HourlyAudit {
   public long pendingPartials;
   public long reprocessed;
 
+  /**
+   * The state lineage of the writer (docs/reliability.md, "A start without state"); set on the rows
+   * written, not kept per hour in state.
+   */
+  public String lineageId;
+
   public HourlyAudit() {}
 
   public void add(AuditEvent e) {

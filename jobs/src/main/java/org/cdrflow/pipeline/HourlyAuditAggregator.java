@@ -1,14 +1,28 @@
 package org.cdrflow.pipeline;
 
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** Sums the audit events of one processing hour into its {@code mediation_audit} row. */
+/**
+ * Sums the audit events of one processing hour into its {@code mediation_audit} row.
+ *
+ * <p>An hour's counters are dropped from state a day after the hour ended ({@link
+ * LateDataRule#auditHourIsFinal}): audit events carry the processing hour they were counted in,
+ * reach this operator within the pre-summers' flush (every checkpoint barrier and watermark), and a
+ * restore counts what it reads again in the hour it runs in, never in an old one.
+ */
 public class HourlyAuditAggregator
     extends LatestValueEmitter<Long, AuditEvent, HourlyAudit, HourlyAudit> {
   private static final long serialVersionUID = 1L;
 
+  static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
+
+  public HourlyAuditAggregator(long intervalMs, StateLineage lineage) {
+    super(intervalMs, END_CHECK_MS, Types.POJO(HourlyAudit.class), lineage);
+  }
+
   public HourlyAuditAggregator(long intervalMs) {
-    super(intervalMs, Types.POJO(HourlyAudit.class));
+    this(intervalMs, null);
   }
 
   @Override
@@ -22,7 +36,14 @@ public class HourlyAuditAggregator
   }
 
   @Override
-  protected HourlyAudit snapshot(HourlyAudit acc) {
-    return acc.copy();
+  protected HourlyAudit snapshot(HourlyAudit acc, String lineageId) {
+    HourlyAudit row = acc.copy();
+    row.lineageId = lineageId;
+    return row;
+  }
+
+  @Override
+  protected boolean isFinal(HourlyAudit acc, long watermark, long now) {
+    return LateDataRule.auditHourIsFinal(acc.hour, now);
   }
 }

@@ -16,6 +16,8 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.mediation.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
+import org.cdrflow.rating.Tariff;
+import org.cdrflow.reference.DataOverage;
 import org.cdrflow.schema.RecordType;
 
 /**
@@ -39,6 +41,7 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
   private static final RecordType[] RECORD_TYPES = RecordType.values();
   private static final NumberClass[] NUMBER_CLASSES = NumberClass.values();
   private static final VisitedZone[] VISITED_ZONES = VisitedZone.values();
+  private static final DataOverage[] DATA_OVERAGES = DataOverage.values();
 
   private MediatedCallSerializer() {}
 
@@ -105,15 +108,96 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
       } else if (field instanceof Long l) {
         out.writeLong(l);
       } else if (field instanceof BigDecimal d) {
-        byte[] unscaled = d.unscaledValue().toByteArray();
-        out.writeInt(d.scale());
-        out.writeInt(unscaled.length);
-        out.write(unscaled);
+        writeDecimal(d, out);
       } else if (field instanceof byte[] b) {
         out.writeInt(b.length);
         out.write(b);
+      } else if (field instanceof Tariff t) {
+        writeTariff(t, out);
       }
     }
+  }
+
+  private static void writeTariff(Tariff t, DataOutputView out) throws IOException {
+    Object[] nullable = tariffFields(t);
+    int present = 0;
+    for (int i = 0; i < nullable.length; i++) {
+      if (nullable[i] != null) {
+        present |= 1 << i;
+      }
+    }
+    out.writeInt(present);
+    out.writeByte((t.drawsAllowance ? 1 : 0) | (t.euData ? 2 : 0));
+    for (Object field : nullable) {
+      if (field instanceof String s) {
+        writeString(s, out);
+      } else if (field instanceof Enum<?> e) {
+        out.writeByte(e.ordinal());
+      } else if (field instanceof Integer i) {
+        out.writeInt(i);
+      } else if (field instanceof BigDecimal d) {
+        writeDecimal(d, out);
+      }
+    }
+  }
+
+  /** The fields of a tariff that may be null, in the order they are written. */
+  private static Object[] tariffFields(Tariff t) {
+    return new Object[] {
+      t.zone,
+      t.connectFee,
+      t.price,
+      t.firstInterval,
+      t.nextInterval,
+      t.euDataConnectFee,
+      t.euDataPrice,
+      t.fairUsePrice,
+      t.voiceMinutes,
+      t.smsCount,
+      t.dataMb,
+      t.euDataLimitMb,
+      t.dataOverage,
+      t.dataOverageCap
+    };
+  }
+
+  private static Tariff readTariff(DataInputView in) throws IOException {
+    Tariff t = new Tariff();
+    int present = in.readInt();
+    int flags = in.readByte();
+    t.drawsAllowance = (flags & 1) != 0;
+    t.euData = (flags & 2) != 0;
+    int bit = 0;
+    t.zone = string(present, bit++, in);
+    t.connectFee = decimal(present, bit++, in);
+    t.price = decimal(present, bit++, in);
+    t.firstInterval = has(present, bit++) ? in.readInt() : null;
+    t.nextInterval = has(present, bit++) ? in.readInt() : null;
+    t.euDataConnectFee = decimal(present, bit++, in);
+    t.euDataPrice = decimal(present, bit++, in);
+    t.fairUsePrice = decimal(present, bit++, in);
+    t.voiceMinutes = has(present, bit++) ? in.readInt() : null;
+    t.smsCount = has(present, bit++) ? in.readInt() : null;
+    t.dataMb = has(present, bit++) ? in.readInt() : null;
+    t.euDataLimitMb = has(present, bit++) ? in.readInt() : null;
+    t.dataOverage = has(present, bit++) ? DATA_OVERAGES[in.readByte()] : null;
+    t.dataOverageCap = decimal(present, bit, in);
+    return t;
+  }
+
+  private static void writeDecimal(BigDecimal d, DataOutputView out) throws IOException {
+    byte[] unscaled = d.unscaledValue().toByteArray();
+    out.writeInt(d.scale());
+    out.writeInt(unscaled.length);
+    out.write(unscaled);
+  }
+
+  private static BigDecimal decimal(int present, int bit, DataInputView in) throws IOException {
+    if (!has(present, bit)) {
+      return null;
+    }
+    int scale = in.readInt();
+    return new BigDecimal(new BigInteger(bytes(in)), scale);
   }
 
   /** The fields that may be null, in the order they are written; bit i of the bitmap is field i. */
@@ -144,7 +228,8 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
       c.settlementCurrency,
       c.settlementPrice,
       c.sourceTopic,
-      c.payload
+      c.payload,
+      c.tariff
     };
   }
 
@@ -188,12 +273,10 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
     c.settlementProduct = string(present, bit++, in);
     c.settlementUnit = string(present, bit++, in);
     c.settlementCurrency = string(present, bit++, in);
-    if (has(present, bit++)) {
-      int scale = in.readInt();
-      c.settlementPrice = new BigDecimal(new BigInteger(bytes(in)), scale);
-    }
+    c.settlementPrice = decimal(present, bit++, in);
     c.sourceTopic = string(present, bit++, in);
-    c.payload = has(present, bit) ? bytes(in) : null;
+    c.payload = has(present, bit++) ? bytes(in) : null;
+    c.tariff = has(present, bit) ? readTariff(in) : null;
     return c;
   }
 

@@ -132,12 +132,29 @@ public final class OutputTables {
               .text(c.aNumber)
               .text(c.bNumber);
 
+  /**
+   * A day's absolute totals of the writer's lineage, plus what {@code --rebuild-aggregates} found
+   * when it began that lineage ({@code settlement_daily_base}, none otherwise). A row of another
+   * lineage is left alone: the job refuses to start over such rows (docs/reliability.md, "A start
+   * without state"), and this guard keeps a writer that got past it from overwriting them.
+   */
   public static final String SETTLEMENT_DAILY_UPSERT =
       "insert into settlement_daily (partner_id, direction, product, currency, day, events,"
-          + " seconds, amount, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, now())"
+          + " seconds, amount, lineage_id, updated_at)"
+          + " select v.partner_id, v.direction, v.product, v.currency, v.day,"
+          + " v.events + coalesce(b.events, 0), v.seconds + coalesce(b.seconds, 0),"
+          + " v.amount + coalesce(b.amount, 0), v.lineage_id, now()"
+          + " from (values (?, ?, ?, ?, ?::date, ?::bigint, ?::bigint, ?::numeric, ?::uuid))"
+          + " as v(partner_id, direction, product, currency, day, events, seconds, amount,"
+          + " lineage_id)"
+          + " left join settlement_daily_base b on b.lineage_id = v.lineage_id"
+          + " and b.partner_id = v.partner_id and b.direction = v.direction"
+          + " and b.product = v.product and b.currency = v.currency and b.day = v.day"
           + " on conflict (partner_id, direction, product, currency, day) do update set"
           + " events = excluded.events, seconds = excluded.seconds, amount = excluded.amount,"
-          + " updated_at = now()";
+          + " lineage_id = excluded.lineage_id, updated_at = now()"
+          + " where settlement_daily.lineage_id is null"
+          + " or settlement_daily.lineage_id = excluded.lineage_id";
 
   public static final JdbcStatementBuilder<SettlementDailyRow> SETTLEMENT_DAILY =
       (ps, d) -> {
@@ -149,6 +166,7 @@ public final class OutputTables {
         ps.setLong(6, d.events);
         ps.setLong(7, d.seconds);
         ps.setBigDecimal(8, d.amount);
+        ps.setString(9, d.lineageId);
       };
 
   public static final String REJECTED_CDR_UPSERT =
@@ -176,11 +194,27 @@ public final class OutputTables {
         ps.setTimestamp(9, new Timestamp(r.firstSeen));
       };
 
+  /** An hour's absolute counters, written like {@link #SETTLEMENT_DAILY_UPSERT}. */
   public static final String MEDIATION_AUDIT_UPSERT =
       "insert into mediation_audit (hour, received, rejected, rejected_by_reason, duplicates,"
           + " partials_joined, unanswered, rated, lines_written, settlement_rows_written,"
-          + " pending_partials, reprocessed, updated_at)"
-          + " values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+          + " pending_partials, reprocessed, lineage_id, updated_at)"
+          + " select v.hour, v.received + coalesce(b.received, 0),"
+          + " v.rejected + coalesce(b.rejected, 0),"
+          + " audit_add_counts(b.rejected_by_reason, v.rejected_by_reason),"
+          + " v.duplicates + coalesce(b.duplicates, 0),"
+          + " v.partials_joined + coalesce(b.partials_joined, 0),"
+          + " v.unanswered + coalesce(b.unanswered, 0), v.rated + coalesce(b.rated, 0),"
+          + " v.lines_written + coalesce(b.lines_written, 0),"
+          + " v.settlement_rows_written + coalesce(b.settlement_rows_written, 0),"
+          + " v.pending_partials + coalesce(b.pending_partials, 0),"
+          + " v.reprocessed + coalesce(b.reprocessed, 0), v.lineage_id, now()"
+          + " from (values (?::timestamptz, ?::bigint, ?::bigint, ?::jsonb, ?::bigint, ?::bigint,"
+          + " ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::uuid))"
+          + " as v(hour, received, rejected, rejected_by_reason, duplicates, partials_joined,"
+          + " unanswered, rated, lines_written, settlement_rows_written, pending_partials,"
+          + " reprocessed, lineage_id)"
+          + " left join mediation_audit_base b on b.lineage_id = v.lineage_id and b.hour = v.hour"
           + " on conflict (hour) do update set received = excluded.received,"
           + " rejected = excluded.rejected, rejected_by_reason = excluded.rejected_by_reason,"
           + " duplicates = excluded.duplicates, partials_joined = excluded.partials_joined,"
@@ -188,7 +222,9 @@ public final class OutputTables {
           + " lines_written = excluded.lines_written,"
           + " settlement_rows_written = excluded.settlement_rows_written,"
           + " pending_partials = excluded.pending_partials, reprocessed = excluded.reprocessed,"
-          + " updated_at = now()";
+          + " lineage_id = excluded.lineage_id, updated_at = now()"
+          + " where mediation_audit.lineage_id is null"
+          + " or mediation_audit.lineage_id = excluded.lineage_id";
 
   public static final JdbcStatementBuilder<HourlyAudit> MEDIATION_AUDIT =
       (ps, a) -> {
@@ -204,7 +240,8 @@ public final class OutputTables {
         ps.setLong(i++, a.linesWritten);
         ps.setLong(i++, a.settlementRowsWritten);
         ps.setLong(i++, a.pendingPartials);
-        ps.setLong(i, a.reprocessed);
+        ps.setLong(i++, a.reprocessed);
+        ps.setString(i, a.lineageId);
       };
 
   /** PostgreSQL's timestamptz spans 4713 BC to 294276 AD; hostile times outside it are dropped. */

@@ -10,16 +10,12 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.mediation.VisitedZone;
-import org.cdrflow.pipeline.RejectReason;
 import org.cdrflow.reference.DataOverage;
-import org.cdrflow.reference.PricePlan;
-import org.cdrflow.reference.Rate;
+import org.cdrflow.reference.OsloCalendar;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.Service;
-import org.cdrflow.reference.SpecialNumber;
 import org.cdrflow.schema.NotificationKind;
 import org.cdrflow.schema.RecordType;
 
@@ -37,7 +33,7 @@ import org.cdrflow.schema.RecordType;
  */
 public final class RetailRater {
   /** Periods and dates are Europe/Oslo calendar months and days. */
-  public static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
+  public static final ZoneId OSLO = OsloCalendar.ZONE;
 
   public static final String CURRENCY = "NOK";
 
@@ -54,14 +50,15 @@ public final class RetailRater {
   }
 
   /**
-   * Rates one event.
+   * Rates one event. Every price it needs was resolved by mediation into {@code call.tariff}
+   * ({@link TariffRule}), so rating always gives a line.
    *
-   * @param call the enriched event
+   * @param call the enriched event, with its {@link Tariff}
    * @param usage the subscription's usage in the event's usage period ({@link #usagePeriodOf}); a
-   *     new object when there is none yet. Updated when the event is rated.
+   *     new object when there is none yet. Updated by the event.
    * @param presence the subscription's days at home; a new object when there is none yet. Updated
-   *     with the event's date when the event is rated at home (not on a blocked SIM).
-   * @param ref reference data snapshot
+   *     with the event's date when the event is at home (not on a blocked SIM).
+   * @param ref reference data snapshot: only which billing periods are closed
    * @param now processing time: decides whether the event's period is already closed (LATE)
    */
   public RatingOutcome rate(
@@ -71,65 +68,13 @@ public final class RetailRater {
     Objects.requireNonNull(presence, "presence");
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(now, "now");
+    Tariff tariff = Objects.requireNonNull(call.tariff, "call.tariff (resolved by mediation)");
 
-    // ---- Decide everything without touching state: any NO_RATE returns from here.
-    if (call.recordType == null) {
-      return noRate("event has no record type");
-    }
-    PricePlan plan = ref.plan(call.planId).orElse(null);
-    if (plan == null) {
-      return noRate("no price_plan row for plan " + call.planId);
-    }
-    Service service = serviceOf(call.recordType);
+    Service service = Service.of(call.recordType);
     LocalDate eventDate = eventDateOf(call);
     YearMonth usagePeriod = YearMonth.from(eventDate);
     YearMonth billingPeriod = ref.billingPeriodFor(usagePeriod, now);
-
-    SpecialNumber special =
-        service == Service.DATA || call.counterpartNumber == null
-            ? null
-            : ref.specialNumber(call.counterpartNumber).orElse(null);
-    RatingZone zone =
-        RatingZone.decide(
-            call.recordType,
-            call.visitedZone,
-            call.counterpartClass,
-            call.counterpartCountry,
-            counterpartZone(call, ref),
-            special != null);
-    if (zone.isRejected()) {
-      return noRate(zone.noRateDetail());
-    }
-
-    Rate rate;
-    if (zone.isFree()) {
-      rate = new Rate(plan.planId(), service, RatingZone.FREE, null, null, null, null);
-    } else if (zone.isSpecial()) {
-      // Priced from the special_number row, per second for voice: no charging intervals.
-      BigDecimal price =
-          service == Service.VOICE ? special.pricePerMinute() : special.pricePerSms();
-      if (price == null) {
-        return noRate("special_number row has no price for " + service);
-      }
-      rate =
-          new Rate(
-              plan.planId(), service, RatingZone.SPECIAL, special.connectFee(), price, null, null);
-    } else {
-      Optional<Rate> found = priced(ref, plan, service, zone.name());
-      if (found.isEmpty()) {
-        return noRate(missingRate(plan, service, zone.name()));
-      }
-      rate = found.get();
-    }
-
-    long billed =
-        switch (service) {
-          case VOICE ->
-              BilledUnits.voiceSeconds(
-                  call.durationSeconds, rate.firstInterval(), rate.nextInterval());
-          case SMS -> 1;
-          case DATA -> BilledUnits.dataKb(call.volumeBytes);
-        };
+    long billed = billedUnits(service, call, tariff);
 
     EnumSet<LineFlag> flags = EnumSet.noneOf(LineFlag.class);
     if (!billingPeriod.equals(usagePeriod)) {
@@ -139,120 +84,168 @@ public final class RetailRater {
       flags.add(LineFlag.INCOMPLETE);
     }
 
-    if (call.simBlockedAtMillis != null && call.eventStartMillis >= call.simBlockedAtMillis) {
+    if (TariffRule.blockedSim(call)) {
       // The customer is not liable after the block notice: itemised only, and the usage is not
       // theirs, so it draws no allowance, sends no notice and makes no presence day.
       flags.add(LineFlag.BLOCKED_SIM);
-      InvoiceLine line = line(call, service, usagePeriod, billingPeriod, eventDate, zone.name());
+      InvoiceLine line = line(call, service, usagePeriod, billingPeriod, eventDate, tariff.zone);
       line.billedUnits = billed;
       line.flags = sorted(flags);
       line.amount = BigDecimal.ZERO.setScale(2);
       return RatingOutcome.rated(line, List.of());
     }
 
-    String lineZone = zone.name();
-    Rate lineRate = rate;
-    long covered = 0; // billed units covered by the allowance
-    long atZonePrice = 0; // charged at the zone's price
-    long overageKb = 0; // data past the allowance charged at the DATA/DOMESTIC price
-    long overageOre = 0; // rounded amount of that overage, counted against the cap
-    long beyondEuLimitKb = 0; // EU-zone data past the EU limit, charged at ROAM_EU_DATA
-    long euDataKb = 0; // EU-zone data counted against the EU limit
-    Rate euRate = null;
-    boolean capReached = false;
-
-    if (zone.isFree()) {
-      // nothing charged, nothing drawn
-    } else if (!zone.drawsAllowance()) {
-      atZonePrice = billed;
-    } else if (service == Service.VOICE) {
-      covered = Math.min(billed, remaining(plan.voiceMinutes(), 60, usage.voiceSeconds));
-      atZonePrice = billed - covered;
-    } else if (service == Service.SMS) {
-      covered = Math.min(billed, remaining(plan.smsCount(), 1, usage.smsCount));
-      atZonePrice = billed - covered;
-    } else {
-      long withinEuLimit = billed;
-      if (zone.euData()) {
-        euDataKb = billed;
-        if (plan.euDataLimitMb() != null) {
-          long room = remaining(plan.euDataLimitMb(), BilledUnits.KB_PER_MB, usage.euDataKb);
-          withinEuLimit = Math.min(billed, room);
-          beyondEuLimitKb = billed - withinEuLimit;
-        }
-      }
-      covered =
-          Math.min(withinEuLimit, remaining(plan.dataMb(), BilledUnits.KB_PER_MB, usage.dataKb));
-      long uncovered = withinEuLimit - covered;
-      if (uncovered > 0) {
-        if (plan.dataOverage() == DataOverage.CHARGE && !usage.overageCapReached()) {
-          if (plan.dataOverageCap() == null) {
-            overageKb = uncovered;
-          } else {
-            long capOre = OverageCap.capOre(plan.dataOverageCap());
-            overageKb =
-                OverageCap.chargeableKb(
-                    uncovered, usage.overageOre, capOre, rate.connectFee(), rate.price());
-            capReached =
-                overageKb < uncovered
-                    || usage.overageOre
-                            + OverageCap.amountOre(overageKb, rate.connectFee(), rate.price())
-                        >= capOre;
-          }
-          overageOre = OverageCap.amountOre(overageKb, rate.connectFee(), rate.price());
-        }
-        if (overageKb < uncovered) {
-          flags.add(LineFlag.THROTTLED);
-        }
-      }
-      if (beyondEuLimitKb > 0) {
-        euRate = priced(ref, plan, Service.DATA, RatingZone.ROAM_EU_DATA).orElse(null);
-        if (euRate == null) {
-          return noRate(missingRate(plan, Service.DATA, RatingZone.ROAM_EU_DATA));
-        }
-        lineZone = RatingZone.ROAM_EU_DATA;
-        lineRate = euRate;
-      }
+    Draw d = draw(service, billed, tariff, usage);
+    if (d.throttled) {
+      flags.add(LineFlag.THROTTLED);
     }
-
-    Rate fairUse = null;
-    if (!zone.isFree()
-        && call.visitedZone == VisitedZone.EU
-        && !call.roamingNordicBaltic
-        && FairUse.surcharged(eventDate, validFromDate(call), presence)) {
-      fairUse = priced(ref, plan, service, RatingZone.FAIR_USE).orElse(null);
-      if (fairUse == null) {
-        return noRate(missingRate(plan, service, RatingZone.FAIR_USE));
-      }
+    // The tariff has a FAIR_USE price exactly when the surcharge may apply (TariffRule); the
+    // presence days decide.
+    boolean fairUse =
+        tariff.fairUsePrice != null
+            && FairUse.surcharged(eventDate, TariffRule.subscriptionStartDate(call), presence);
+    if (fairUse) {
       flags.add(LineFlag.FAIR_USE_SURCHARGE);
     }
 
-    long chargeable = atZonePrice + overageKb + beyondEuLimitKb;
-    LineAmount amount = new LineAmount(BilledUnits.perPricedUnit(service));
-    if (chargeable > 0) {
-      amount.connectFee(lineRate.connectFee());
-    }
-    amount.units(atZonePrice + overageKb, rate.price());
-    if (euRate != null) {
-      amount.units(beyondEuLimitKb, euRate.price());
-    }
-    if (fairUse != null) {
-      // On every billed unit, whether an allowance covers it or not.
-      amount.units(billed, fairUse.price());
+    List<UsageNotice> notices = recordUsage(call, service, tariff, d, usage, usagePeriod);
+    if (call.visitedZone == VisitedZone.HOME) {
+      // Recorded after the event is rated; the event's own date is never in its fair-use window.
+      presence.record(eventDate);
     }
 
-    // ---- Rated: now update the state and collect the notifications.
+    InvoiceLine line =
+        line(
+            call,
+            service,
+            usagePeriod,
+            billingPeriod,
+            eventDate,
+            d.beyondEuLimitKb > 0 ? RatingZone.ROAM_EU_DATA : tariff.zone);
+    line.billedUnits = billed;
+    line.allowanceUnits = d.covered;
+    line.chargeableUnits = d.chargeable();
+    line.amount = amount(service, tariff, billed, d, fairUse);
+    line.flags = sorted(flags);
+    return RatingOutcome.rated(line, notices);
+  }
+
+  /** How an event's billed units split, and what it draws (docs/rating.md, "Allowances"). */
+  private static final class Draw {
+    long covered; // billed units covered by the allowance
+    long atZonePrice; // charged at the zone's price
+    long overageKb; // data past the allowance charged at the DATA/DOMESTIC price
+    long overageOre; // rounded amount of that overage, counted against the cap
+    long beyondEuLimitKb; // EU-zone data past the EU limit, charged at ROAM_EU_DATA
+    long euDataKb; // EU-zone data counted against the EU limit
+    boolean capReached;
+    boolean throttled;
+
+    long chargeable() {
+      return atZonePrice + overageKb + beyondEuLimitKb;
+    }
+  }
+
+  /** Zone, then allowance: which billed units are free, covered or charged. */
+  private static Draw draw(Service service, long billed, Tariff tariff, PeriodUsage usage) {
+    Draw d = new Draw();
+    if (tariff.isFree()) {
+      return d; // nothing charged, nothing drawn
+    }
+    if (!tariff.drawsAllowance) {
+      d.atZonePrice = billed;
+      return d;
+    }
+    switch (service) {
+      case VOICE ->
+          d.covered = Math.min(billed, remaining(tariff.voiceMinutes, 60, usage.voiceSeconds));
+      case SMS -> d.covered = Math.min(billed, remaining(tariff.smsCount, 1, usage.smsCount));
+      case DATA -> {
+        drawData(billed, tariff, usage, d);
+        return d;
+      }
+    }
+    d.atZonePrice = billed - d.covered;
+    return d;
+  }
+
+  /**
+   * Data: the EU limit first (docs/rating.md, "EU data limit"), then the allowance, then the
+   * overage rule of the plan for what the allowance does not cover ("Data overage").
+   */
+  private static void drawData(long billedKb, Tariff tariff, PeriodUsage usage, Draw d) {
+    long withinEuLimit = billedKb;
+    if (tariff.euData) {
+      d.euDataKb = billedKb;
+      if (tariff.euDataLimitMb != null) {
+        long room = remaining(tariff.euDataLimitMb, BilledUnits.KB_PER_MB, usage.euDataKb);
+        withinEuLimit = Math.min(billedKb, room);
+        d.beyondEuLimitKb = billedKb - withinEuLimit;
+      }
+    }
+    d.covered =
+        Math.min(withinEuLimit, remaining(tariff.dataMb, BilledUnits.KB_PER_MB, usage.dataKb));
+    long uncovered = withinEuLimit - d.covered;
+    if (uncovered == 0) {
+      return;
+    }
+    if (tariff.dataOverage == DataOverage.CHARGE && !usage.overageCapReached()) {
+      if (tariff.dataOverageCap == null) {
+        d.overageKb = uncovered;
+      } else {
+        long capOre = OverageCap.capOre(tariff.dataOverageCap);
+        d.overageKb =
+            OverageCap.chargeableKb(
+                uncovered, usage.overageOre, capOre, tariff.connectFee, tariff.price);
+        d.capReached =
+            d.overageKb < uncovered
+                || usage.overageOre
+                        + OverageCap.amountOre(d.overageKb, tariff.connectFee, tariff.price)
+                    >= capOre;
+      }
+      d.overageOre = OverageCap.amountOre(d.overageKb, tariff.connectFee, tariff.price);
+    }
+    d.throttled = d.overageKb < uncovered;
+  }
+
+  /**
+   * The line's amount (docs/rating.md, "Money"): connect fee when something is charged, the charged
+   * units at their prices, the fair-use surcharge on every billed unit; rounded once.
+   */
+  private static BigDecimal amount(
+      Service service, Tariff tariff, long billed, Draw d, boolean fairUse) {
+    LineAmount amount = new LineAmount(BilledUnits.perPricedUnit(service));
+    if (d.chargeable() > 0) {
+      // A line beyond the EU limit is a ROAM_EU_DATA line: that row's connect fee.
+      amount.connectFee(d.beyondEuLimitKb > 0 ? tariff.euDataConnectFee : tariff.connectFee);
+    }
+    amount.units(d.atZonePrice + d.overageKb, tariff.price);
+    amount.units(d.beyondEuLimitKb, tariff.euDataPrice);
+    if (fairUse) {
+      amount.units(billed, tariff.fairUsePrice);
+    }
+    return amount.rounded();
+  }
+
+  /** Adds what the event drew to the period's usage and collects the notifications it triggers. */
+  private static List<UsageNotice> recordUsage(
+      MediatedCall call,
+      Service service,
+      Tariff tariff,
+      Draw d,
+      PeriodUsage usage,
+      YearMonth usagePeriod) {
     List<UsageNotice> notices = new ArrayList<>(2);
     String period = usagePeriod.toString();
-    if (zone.drawsAllowance()) {
+    if (tariff.drawsAllowance) {
       switch (service) {
-        case VOICE -> usage.voiceSeconds += covered;
-        case SMS -> usage.smsCount += covered;
+        case VOICE -> usage.voiceSeconds += d.covered;
+        case SMS -> usage.smsCount += d.covered;
         case DATA -> {
-          usage.dataKb += covered;
-          usage.euDataKb += euDataKb;
-          usage.overageOre += overageOre;
-          long allowanceKb = remaining(plan.dataMb(), BilledUnits.KB_PER_MB, 0);
+          usage.dataKb += d.covered;
+          usage.euDataKb += d.euDataKb;
+          usage.overageOre += d.overageOre;
+          long allowanceKb = remaining(tariff.dataMb, BilledUnits.KB_PER_MB, 0);
           if (allowanceKb > 0) {
             if (usage.dataKb * 5 >= allowanceKb * 4) {
               notifyOnce(usage, NotificationKind.DATA_80, call, period, notices);
@@ -261,7 +254,7 @@ public final class RetailRater {
               notifyOnce(usage, NotificationKind.DATA_100, call, period, notices);
             }
           }
-          if (capReached) {
+          if (d.capReached) {
             notifyOnce(usage, NotificationKind.OVERAGE_CAP, call, period, notices);
           }
         }
@@ -278,18 +271,17 @@ public final class RetailRater {
               call.roamingCountry,
               call.eventStartMillis));
     }
-    if (call.visitedZone == VisitedZone.HOME) {
-      // Recorded after the event is rated; the event's own date is never in its fair-use window.
-      presence.record(eventDate);
-    }
+    return notices;
+  }
 
-    InvoiceLine line = line(call, service, usagePeriod, billingPeriod, eventDate, lineZone);
-    line.billedUnits = billed;
-    line.allowanceUnits = covered;
-    line.chargeableUnits = chargeable;
-    line.amount = amount.rounded();
-    line.flags = sorted(flags);
-    return RatingOutcome.rated(line, notices);
+  /** Billed units in the unit of the service (docs/rating.md, "Units"). */
+  private static long billedUnits(Service service, MediatedCall call, Tariff tariff) {
+    return switch (service) {
+      case VOICE ->
+          BilledUnits.voiceSeconds(call.durationSeconds, tariff.firstInterval, tariff.nextInterval);
+      case SMS -> 1;
+      case DATA -> BilledUnits.dataKb(call.volumeBytes);
+    };
   }
 
   private static void notifyOnce(
@@ -313,40 +305,6 @@ public final class RetailRater {
       return 0;
     }
     return Math.max(0, amount * unitsPer - used);
-  }
-
-  /** A rate row that can price: present and with a price. */
-  private static Optional<Rate> priced(
-      ReferenceData ref, PricePlan plan, Service service, String zone) {
-    return ref.rate(plan.planId(), service, zone).filter(r -> r.price() != null);
-  }
-
-  private static String missingRate(PricePlan plan, Service service, String zone) {
-    return "no rate row with a price for plan " + plan.planId() + ", " + service + ", zone " + zone;
-  }
-
-  private static RatingOutcome noRate(String detail) {
-    return RatingOutcome.rejected(RejectReason.NO_RATE, detail);
-  }
-
-  /** Zone of the counterpart's country: from mediation, else from country_zone. */
-  private static String counterpartZone(MediatedCall call, ReferenceData ref) {
-    if (call.counterpartZone != null) {
-      return call.counterpartZone;
-    }
-    return ref.countryZone(call.counterpartCountry).map(c -> c.zone()).orElse(null);
-  }
-
-  private static LocalDate validFromDate(MediatedCall call) {
-    return LocalDate.ofInstant(Instant.ofEpochMilli(call.subscriptionValidFromMillis), OSLO);
-  }
-
-  static Service serviceOf(RecordType type) {
-    return switch (type) {
-      case MOC, MTC, FWD -> Service.VOICE;
-      case SMS_MO, SMS_MT -> Service.SMS;
-      case DATA -> Service.DATA;
-    };
   }
 
   static String directionOf(RecordType type) {

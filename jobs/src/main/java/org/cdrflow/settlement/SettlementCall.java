@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.Objects;
 import java.util.UUID;
 import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.reference.OsloCalendar;
 import org.cdrflow.schema.RecordType;
 
 /**
@@ -19,7 +20,7 @@ import org.cdrflow.schema.RecordType;
  */
 public class SettlementCall {
   /** Finance counts days in Norwegian local time. */
-  public static final ZoneId SETTLEMENT_ZONE = ZoneId.of("Europe/Oslo");
+  public static final ZoneId SETTLEMENT_ZONE = OsloCalendar.ZONE;
 
   /** UUID derived from networkElement|callReference|recordType. */
   public String settlementId;

@@ -33,6 +33,12 @@ public class SettlementDailyRow {
   /** Sum of their amounts, scale 6. */
   public BigDecimal amount;
 
+  /**
+   * The state lineage of the writer (docs/reliability.md, "A start without state"); not part of the
+   * figures, so not of {@link #equals}.
+   */
+  public String lineageId;
+
   public SettlementDailyRow() {}
 
   public SettlementDailyRow(

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.function.Consumer;
 import org.cdrflow.connectors.kafka.IncomingCdr;
 import org.cdrflow.numbers.NumberClass;
+import org.cdrflow.rating.InvoiceLine;
+import org.cdrflow.rating.PeriodUsage;
+import org.cdrflow.rating.PresenceDays;
+import org.cdrflow.rating.RetailRater;
 import org.cdrflow.reference.CountryZone;
 import org.cdrflow.reference.DataOverage;
 import org.cdrflow.reference.InterconnectRate;
@@ -19,6 +25,7 @@ import org.cdrflow.reference.PricePlan;
 import org.cdrflow.reference.Rate;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.Service;
+import org.cdrflow.reference.SpecialNumber;
 import org.cdrflow.reference.Subscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +101,10 @@ class CdrMediationTest {
         "callReference,  null,                  MISSING_FIELD",
         "causeForTerm,   ' ',                   MISSING_FIELD",
         "calledNumber,   null,                  MISSING_FIELD",
+        "calledNumber,   '',                    BAD_NUMBER",
+        "calledNumber,   ' ',                   BAD_NUMBER",
+        "servedMsisdn,   '',                    BAD_NUMBER",
+        "servedMsisdn,   null,                  MISSING_FIELD",
         "servedMsisdn,   9100ABCD,              BAD_NUMBER",
         "calledNumber,   12345678901234567,     BAD_NUMBER",
         "durationSeconds, -1,                   BAD_TIME",
@@ -236,6 +247,149 @@ class CdrMediationTest {
             MediationOutcome.Rejected.class, mediation.mediate(moc(x -> {}), ref, NOW));
     assertEquals("TOO_OLD", r.reason().name());
     assertFalse(r.keepPayload(), "the original bytes would re-create what was anonymised");
+  }
+
+  @Test
+  void anEmptyCallingNumberOnAReceivedCallIsAWithheldCaller() {
+    IncomingCdr in =
+        moc(
+            r -> {
+              r.recordType = "MTC";
+              r.calledNumber = null;
+              r.callingNumber = "";
+            });
+    MediatedCall call = mediated(in);
+    assertNull(call.counterpartNumber);
+  }
+
+  /** A reject's event_time is the record's own valid time, whatever the reason (SPEC-level §8). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        // case,                         seizureTime,    answerTime,     reason,        event_time
+        "missing field keeps its time,   1790841595000,  1790841600000,  MISSING_FIELD, 1790841600000",
+        "answer before seizure,          1790841600000,  1790841595000,  BAD_TIME,      1790841595000",
+        "more than 1 h in the future,    1792504800000,  1792504805000,  BAD_TIME,      1792504805000",
+        "seizure before 2000,            631152000000,   null,           BAD_TIME,      631152000000",
+        "answer after 2100: the seizure, 1790841595000,  4200000000000,  BAD_TIME,      1790841595000",
+        "no valid instant at all,        -5,             null,           BAD_TIME,      null",
+      })
+  void aRejectCarriesTheRecordsOwnTime(
+      String name, long seizure, Long answer, String reason, Long eventTime) {
+    IncomingCdr in =
+        moc(
+            r -> {
+              r.seizureTime = seizure;
+              r.answerTime = answer;
+              if (answer == null) {
+                r.durationSeconds = 0;
+                r.recordType = "SMS_MO";
+              }
+              if (reason.equals("MISSING_FIELD")) {
+                r.callReference = null;
+              }
+            });
+    MediationOutcome.Rejected r =
+        assertInstanceOf(MediationOutcome.Rejected.class, mediation.mediate(in, REF, NOW));
+    assertEquals(reason, r.reason().name(), r.detail());
+    assertEquals(eventTime, r.eventTime());
+    assertTrue(r.keepPayload());
+  }
+
+  @Test
+  void aPlanChangeDoesNotRestartTheFairUseWindow() {
+    // Subscribed since 2024-05-20, plan changed 2026-10-11; an SMS from Spain on 2026-10-21 with 11
+    // presence days in the last 90 is surcharged 0.07 (the SMS itself is in the allowance).
+    Instant start = Instant.parse("2024-05-19T22:00:00Z");
+    Instant change = Instant.parse("2026-10-10T22:00:00Z");
+    ReferenceData.Builder b =
+        ReferenceData.builder()
+            .subscription(new Subscription("SUB-1", "ACC-1", SERVED, null, "OLD", start, change))
+            .subscription(new Subscription("SUB-1", "ACC-1", SERVED, null, "NEW", change, null))
+            .plan(new PricePlan("NEW", "New", 100, 100, 1000, null, DataOverage.THROTTLE, null))
+            .numberRange("+479", "HOME")
+            .countryZone(new CountryZone("NO", "NO", true))
+            .countryZone(new CountryZone("ES", "EU", false));
+    b.rate(
+        new Rate(
+            "NEW", Service.SMS, "DOMESTIC", BigDecimal.ZERO, new BigDecimal("0.69"), null, null));
+    b.rate(
+        new Rate(
+            "NEW", Service.SMS, "FAIR_USE", BigDecimal.ZERO, new BigDecimal("0.07"), null, null));
+    ReferenceData ref = b.build();
+    long sent = Instant.parse("2026-10-21T10:00:00Z").toEpochMilli();
+    IncomingCdr in =
+        moc(
+            r -> {
+              r.recordType = "SMS_MO";
+              r.calledNumber = "+4791000202";
+              r.seizureTime = sent;
+              r.answerTime = null;
+              r.durationSeconds = 0;
+              r.visitedPlmn = "21407";
+            });
+    long now = sent + 3_600_000;
+    MediationOutcome out = mediation.mediate(in, ref, now);
+    MediatedCall call = assertInstanceOf(MediationOutcome.Mediated.class, out).call();
+    assertEquals(start.toEpochMilli(), call.subscriptionValidFromMillis);
+
+    PresenceDays presence = new PresenceDays();
+    LocalDate day = LocalDate.of(2026, 10, 20);
+    for (int i = 0; i < 11; i++) {
+      presence.record(day.minusDays(i * 8));
+    }
+    InvoiceLine line =
+        new RetailRater()
+            .rate(call, new PeriodUsage(), presence, ref, Instant.ofEpochMilli(now))
+            .line();
+    assertEquals(new BigDecimal("0.07"), line.amount);
+    assertArrayEquals(new String[] {"FAIR_USE_SURCHARGE"}, line.flags);
+  }
+
+  /**
+   * Every reject that depends only on the record and the reference data is decided here, before
+   * duplicates are dropped, and keeps the record's bytes for reprocessing (docs/rating.md).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "special number without an SMS price,   SMS_MO, +4782019999, null,  special_number",
+    "INTL from Spain on a plan without FAIR_USE, MOC, +12025550123, 21407, FAIR_USE",
+    "SHORT from Spain on a plan without FAIR_USE, MOC, 1881,        21407, FAIR_USE",
+  })
+  void aRejectForMissingReferenceDataHappensInMediationWithItsBytes(
+      String name, String type, String called, String visited, String detail) {
+    ReferenceData.Builder b = reference();
+    b.countryZone(new CountryZone("ES", "EU", false));
+    b.countryZone(new CountryZone("US", "WORLD1", false));
+    b.rate(new Rate("MINI", Service.VOICE, "INTL_WORLD1", BigDecimal.ZERO, BigDecimal.ONE, 1, 1));
+    b.rate(new Rate("MINI", Service.VOICE, "SHORT", BigDecimal.ZERO, BigDecimal.ONE, 1, 1));
+    b.specialNumber(
+        new SpecialNumber("+478201", "Voice only", BigDecimal.ZERO, BigDecimal.TEN, null));
+    IncomingCdr in =
+        moc(
+            r -> {
+              r.recordType = type;
+              r.calledNumber = called;
+              r.visitedPlmn = "null".equals(visited) ? null : visited;
+              if (!type.equals("MOC")) {
+                r.answerTime = null;
+                r.durationSeconds = 0;
+              }
+            });
+    MediationOutcome.Rejected r =
+        assertInstanceOf(MediationOutcome.Rejected.class, mediation.mediate(in, b.build(), NOW));
+    assertEquals("NO_RATE", r.reason().name());
+    assertTrue(r.detail().contains(detail), r.detail());
+    assertTrue(r.keepPayload(), "reprocessable");
+  }
+
+  @Test
+  void theTariffIsResolvedOnceAndHandedToTheRater() {
+    MediatedCall call = mediated(moc(r -> {}));
+    assertEquals("DOMESTIC", call.tariff.zone);
+    assertEquals(BigDecimal.ONE, call.tariff.price);
+    assertEquals(100, call.tariff.voiceMinutes);
   }
 
   private MediatedCall mediated(IncomingCdr in) {

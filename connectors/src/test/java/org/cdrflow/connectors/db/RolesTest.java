@@ -120,6 +120,22 @@ class RolesTest {
         "cdr_mediation",
         "INSERT INTO settlement_call (settlement_id, event_date) VALUES"
             + " (gen_random_uuid(), DATE '2026-03-01')");
+    // A start without state claims and rebuilds state lineages (docs/reliability.md).
+    assertAllowed("cdr_mediation", "LOCK TABLE state_lineage IN EXCLUSIVE MODE");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO state_lineage (lineage_id, seq, origin) VALUES (gen_random_uuid(), 99,"
+            + " 'NEW')");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO settlement_daily_base SELECT gen_random_uuid(), partner_id, direction,"
+            + " product, currency, day, events, seconds, amount FROM settlement_daily");
+    assertAllowed(
+        "cdr_mediation",
+        "INSERT INTO mediation_audit_base SELECT gen_random_uuid(), hour, received, rejected,"
+            + " rejected_by_reason, duplicates, partials_joined, unanswered, rated, lines_written,"
+            + " settlement_rows_written, pending_partials, reprocessed FROM mediation_audit");
+    assertDenied("cdr_mediation", "DELETE FROM settlement_daily_base");
     assertDenied("cdr_mediation", "DELETE FROM invoice_line");
     assertDenied("cdr_mediation", "UPDATE subscription SET plan_id = 'MINI'");
     assertDenied("cdr_mediation", "UPDATE reference_version SET version = 0");

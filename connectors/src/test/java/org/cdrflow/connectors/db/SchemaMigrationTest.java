@@ -50,7 +50,8 @@ class SchemaMigrationTest {
     expected.put(
         "settlement_daily",
         "partner_id text, direction text, product text, currency text, day date, events bigint,"
-            + " seconds bigint, amount numeric(18,6), updated_at timestamp with time zone");
+            + " seconds bigint, amount numeric(18,6), updated_at timestamp with time zone,"
+            + " lineage_id uuid");
     expected.put(
         "rejected_cdr",
         "reject_id uuid, reason text, detail text, source_topic text, source_partition integer,"
@@ -62,7 +63,7 @@ class SchemaMigrationTest {
             + " rejected_by_reason jsonb, duplicates bigint, partials_joined bigint,"
             + " unanswered bigint, rated bigint, lines_written bigint,"
             + " settlement_rows_written bigint, pending_partials bigint, reprocessed bigint,"
-            + " updated_at timestamp with time zone");
+            + " updated_at timestamp with time zone, lineage_id uuid");
     expected.put(
         "anonymisation_run",
         "run_id uuid, as_of date, cutoff timestamp with time zone,"
