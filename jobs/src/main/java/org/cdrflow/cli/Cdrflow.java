@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ReconcileCommand.class,
       PeriodCommand.class,
-      ExportPeriodCommand.class
+      ExportPeriodCommand.class,
+      CollectCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

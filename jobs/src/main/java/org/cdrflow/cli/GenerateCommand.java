@@ -37,9 +37,18 @@ public class GenerateCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "feed file: Avro container for *.avro, Avro JSON lines otherwise; with"
-              + " --partner-statement the directory of the partner's files")
+          "feed file: Avro container for *.avro, Avro JSON lines otherwise; with --format ber a"
+              + " directory of BER files; with --partner-statement the directory of the partner's"
+              + " files")
   Path out;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description =
+          "avro (by the name of FILE, default) or ber: 3GPP TS 32.298 BER files, one series per"
+              + " network element (docs/formats.md)")
+  String format = "avro";
 
   @Option(
       names = "--partner-statement",
@@ -141,6 +150,11 @@ public class GenerateCommand implements Callable<Integer> {
       System.err.println(
           "cdrflow: note: the feed's days end after now; events in the future are rejected"
               + " until their time has come");
+    }
+    if (format.equalsIgnoreCase("ber")) {
+      java.nio.file.Files.createDirectories(out);
+    } else if (!format.equalsIgnoreCase("avro")) {
+      throw new UsageError("--format " + format + ": is avro or ber");
     }
     GeneratedFeedSummary summary = FeedGenerator.write(settings, out, referenceDir, fraud);
     System.out.println(summary.summaryLine() + " -> " + out + ", reference " + referenceDir);

@@ -30,9 +30,10 @@ public class ReplayCommand implements Callable<Integer> {
 
   @Option(
       names = "--input",
-      required = true,
       paramLabel = "FILE",
-      description = "Avro JSON lines or container file")
+      description =
+          "Avro JSON lines or container file; without it, what is on the raw topic already (e.g."
+              + " put there by collect)")
   Path input;
 
   @Option(
@@ -75,29 +76,33 @@ public class ReplayCommand implements Callable<Integer> {
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       System.out.println("== Loading reference data from " + reference);
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
-      if (feedContent == InputChecks.FeedContent.EMPTY) {
+      if (input != null && feedContent == InputChecks.FeedContent.EMPTY) {
         System.out.println(
             "== " + input + " holds no records: nothing to feed, the job state stays as it was");
       } else {
-        System.out.println("== Feeding " + input + " into the raw topic");
-        FeedProducer.FeedResult fed;
-        try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
-          String rate = config.get(CdrflowConfig.TESTING_FEED_RATE);
-          fed =
-              producer.sendRest(
-                  input,
-                  workDir.resolve("feeds"),
-                  PhaseProgress.feeding(System.out),
-                  rate == null ? 0 : Long.parseLong(rate));
+        if (input != null) {
+          System.out.println("== Feeding " + input + " into the raw topic");
+          FeedProducer.FeedResult fed;
+          try (FeedProducer producer = FeedProducer.toRawTopic(config)) {
+            String rate = config.get(CdrflowConfig.TESTING_FEED_RATE);
+            fed =
+                producer.sendRest(
+                    input,
+                    workDir.resolve("feeds"),
+                    PhaseProgress.feeding(System.out),
+                    rate == null ? 0 : Long.parseLong(rate));
+          }
+          System.out.println(
+              "Fed "
+                  + fed.sent()
+                  + " records from "
+                  + input
+                  + (fed.alreadyOnTopic() > 0
+                      ? " (" + fed.alreadyOnTopic() + " were on the topic from an earlier run)"
+                      : ""));
+        } else {
+          System.out.println("== No --input: rating what is on the raw topic (e.g. from collect)");
         }
-        System.out.println(
-            "Fed "
-                + fed.sent()
-                + " records from "
-                + input
-                + (fed.alreadyOnTopic() > 0
-                    ? " (" + fed.alreadyOnTopic() + " were on the topic from an earlier run)"
-                    : ""));
         System.out.println("== Running the streaming job until the feed is consumed");
         try (PhaseProgress.Processing progress =
             PhaseProgress.Processing.start(config, System.out)) {
@@ -126,7 +131,7 @@ public class ReplayCommand implements Callable<Integer> {
     CdrflowConfig base =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
     InputChecks.referenceFolder("--reference", reference);
-    feedContent = InputChecks.feed("--input", input);
+    feedContent = input == null ? null : InputChecks.feed("--input", input);
     if (export != null) {
       InputChecks.outputFolder("--export", export);
     }

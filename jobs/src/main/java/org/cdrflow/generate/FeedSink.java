@@ -40,7 +40,98 @@ abstract class FeedSink implements Closeable {
    *     seed must give the same bytes
    */
   static FeedSink open(Path feed, byte[] sync) throws IOException {
+    if (Files.isDirectory(feed)) {
+      return new BerFiles(feed);
+    }
     return isContainer(feed) ? new Container(feed, sync) : new JsonLines(feed);
+  }
+
+  /**
+   * TS 32.298 BER files in a directory, as the elements' charging gateway delivers them
+   * (docs/formats.md): per element, a file every {@link #FILE_MINUTES} minutes of event time,
+   * {@code <element>_-_<yyyyMMdd'T'HHmm'Z'>.ber} after the window it opened in, modified at the
+   * window's end (the collector takes files in that order); time stamps in Oslo local time.
+   */
+  static final class BerFiles extends FeedSink {
+    static final int FILE_MINUTES = 10;
+    private static final long WINDOW_MS = FILE_MINUTES * 60_000L;
+    private static final java.time.format.DateTimeFormatter NAME =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'", Locale.ROOT)
+            .withZone(java.time.ZoneOffset.UTC);
+
+    private final Path dir;
+    private final org.cdrflow.collector.ber.ChargingRecordEncoder encoder =
+        new org.cdrflow.collector.ber.ChargingRecordEncoder(java.time.ZoneId.of("Europe/Oslo"));
+    private final java.util.Map<String, OpenFile> open = new java.util.TreeMap<>();
+
+    private record OpenFile(Path path, OutputStream out, long window) {}
+
+    BerFiles(Path dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    boolean acceptsRawLines() {
+      return false;
+    }
+
+    @Override
+    void write(RawCdr record) throws IOException {
+      String element = record.getNetworkElement();
+      java.time.Instant t =
+          record.getAnswerTime() != null ? record.getAnswerTime() : record.getSeizureTime();
+      long window = Math.floorDiv(t.toEpochMilli(), WINDOW_MS);
+      OpenFile f = open.get(element);
+      // A record of an earlier window (a duplicate, a late partial) goes into the open file.
+      if (f == null || window > f.window) {
+        if (f != null) {
+          close(f);
+        }
+        Path path =
+            dir.resolve(
+                element
+                    + org.cdrflow.collector.ber.ChargingFileDecoder.NODE_ID_SEPARATOR
+                    + NAME.format(java.time.Instant.ofEpochMilli(window * WINDOW_MS))
+                    + ".ber");
+        f =
+            new OpenFile(
+                path, new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), window);
+        open.put(element, f);
+      }
+      f.out.write(encoder.encode(encodable(record)));
+    }
+
+    private static void close(OpenFile f) throws IOException {
+      f.out.close();
+      Files.setLastModifiedTime(
+          f.path, java.nio.file.attribute.FileTime.fromMillis((f.window + 1) * WINDOW_MS));
+    }
+
+    /**
+     * TBCD holds digits, {@code * # a b c} only: another letter the generator injects (a record
+     * mediation rejects BAD_NUMBER) is written as {@code c}, which mediation rejects the same way.
+     */
+    private static RawCdr encodable(RawCdr r) {
+      String called = r.getCalledNumber();
+      if (called == null || called.matches("\\+?[0-9*#abc]*")) {
+        return r;
+      }
+      RawCdr copy = RawCdr.newBuilder(r).build();
+      copy.setCalledNumber(called.charAt(0) + called.substring(1).replaceAll("[^0-9*#abc]", "c"));
+      return copy;
+    }
+
+    @Override
+    void writeRawLine(String line) {
+      throw new UnsupportedOperationException("BER files hold records only");
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (OpenFile f : open.values()) {
+        close(f);
+      }
+    }
   }
 
   /** JSON lines through {@link CdrFeedWriter}; raw lines go between its flushes. */

@@ -37,6 +37,19 @@ public final class StreamingJobMain {
     env.execute("cdrflow-mediation");
   }
 
+  private static org.cdrflow.schema.codec.RegistryFramedSchemas registrySchemas(
+      CdrflowConfig config) {
+    String dir = config.get(CdrflowConfig.KAFKA_REGISTRY_SCHEMAS);
+    if (dir == null) {
+      return null;
+    }
+    try {
+      return org.cdrflow.schema.codec.RegistryFramedSchemas.fromDirectory(Path.of(dir));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("registry schemas in " + dir, e);
+    }
+  }
+
   /** Wires the configured Kafka source, database reference data and sinks to the topology. */
   public static void build(StreamExecutionEnvironment env, CdrflowConfig config) {
     var lines =
@@ -46,7 +59,8 @@ public final class StreamingJobMain {
                 config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
                 config.get(CdrflowConfig.TOPIC_RAW),
                 config.get(CdrflowConfig.KAFKA_GROUP_ID),
-                config.kafkaClientProperties()),
+                config.kafkaClientProperties(),
+                registrySchemas(config)),
             ReferenceDataProvider.live(
                 config.jdbc(), config.duration(CdrflowConfig.REFERENCE_REFRESH)),
             JobOutputs.settings(config),

@@ -29,6 +29,13 @@ public final class CdrflowConfig implements Serializable {
   public static final String TOPIC_NOTIFICATIONS = "kafka.topic.notifications";
   public static final String TOPIC_FRAUD_ALERTS = "kafka.topic.fraud-alerts";
   public static final String KAFKA_GROUP_ID = "kafka.group.id";
+
+  /**
+   * Directory of {@code <id>.avsc} RawCdr writer schemas for values in the schema-registry wire
+   * format on the raw topic (docs/decisions.md); unset: single-object encoding only.
+   */
+  public static final String KAFKA_REGISTRY_SCHEMAS = "kafka.registry-schemas.dir";
+
   public static final String JDBC_URL = "jdbc.url";
   public static final String JDBC_USER = "jdbc.user";
   public static final String JDBC_PASSWORD = "jdbc.password";
@@ -135,6 +142,7 @@ public final class CdrflowConfig implements Serializable {
           TOPIC_REJECTED,
           TOPIC_NOTIFICATIONS,
           TOPIC_FRAUD_ALERTS,
+          KAFKA_REGISTRY_SCHEMAS,
           KAFKA_GROUP_ID,
           JDBC_URL,
           JDBC_USER,

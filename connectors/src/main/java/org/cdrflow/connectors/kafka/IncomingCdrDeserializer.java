@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.cdrflow.schema.RawCdr;
 import org.cdrflow.schema.codec.RawCdrDecoder;
+import org.cdrflow.schema.codec.RegistryFramedSchemas;
 import org.cdrflow.schema.codec.UndecodableRecordException;
 
 /**
@@ -27,15 +28,26 @@ public class IncomingCdrDeserializer implements KafkaRecordDeserializationSchema
   private transient RawCdrDecoder decoder;
   private transient RawCdr reuse;
 
+  /** Schemas for registry-framed values, or null (docs/decisions.md). */
+  private final RegistryFramedSchemas registry;
+
+  public IncomingCdrDeserializer() {
+    this(null);
+  }
+
+  public IncomingCdrDeserializer(RegistryFramedSchemas registry) {
+    this.registry = registry;
+  }
+
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
-    decoder = new RawCdrDecoder();
+    decoder = new RawCdrDecoder(registry);
   }
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<IncomingCdr> out) {
     if (decoder == null) {
-      decoder = new RawCdrDecoder();
+      decoder = new RawCdrDecoder(registry);
     }
     IncomingCdr in = new IncomingCdr();
     in.sourceTopic = record.topic();

@@ -15,12 +15,22 @@ public final class RawCdrSource {
    */
   public static KafkaSource<IncomingCdr> create(
       String bootstrapServers, String topic, String groupId, Properties clientProperties) {
+    return create(bootstrapServers, topic, groupId, clientProperties, null);
+  }
+
+  /** As above; values in the registry wire format are read with {@code registry}'s schemas. */
+  public static KafkaSource<IncomingCdr> create(
+      String bootstrapServers,
+      String topic,
+      String groupId,
+      Properties clientProperties,
+      org.cdrflow.schema.codec.RegistryFramedSchemas registry) {
     return KafkaSource.<IncomingCdr>builder()
         .setBootstrapServers(bootstrapServers)
         .setTopics(topic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new IncomingCdrDeserializer())
+        .setDeserializer(new IncomingCdrDeserializer(registry))
         .setProperties(clientProperties)
         .setProperty("commit.offsets.on.checkpoint", "true")
         .setProperty("partition.discovery.interval.ms", "60000")

@@ -39,7 +39,17 @@ public final class RawCdrDecoder implements Serializable {
   private transient ByteSliceInputStream in;
   private transient PayloadValidator validator;
 
+  /** Schemas of the registry wire format, or null: single-object encoding only. */
+  private final RegistryFramedSchemas registry;
+
+  /** A decoder that also reads the registry wire format, with {@code registry}'s schemas. */
+  public RawCdrDecoder(RegistryFramedSchemas registry) {
+    SchemaTrust.ensureRegistered();
+    this.registry = registry;
+  }
+
   public RawCdrDecoder() {
+    this.registry = null;
     // Also here, not only in the static initialiser: something may have replaced Avro's global
     // validator since this class was loaded (e.g. another job in the same TaskManager).
     SchemaTrust.ensureRegistered();
@@ -58,6 +68,9 @@ public final class RawCdrDecoder implements Serializable {
   public RawCdr decode(byte[] bytes, RawCdr reuse) throws UndecodableRecordException {
     if (bytes == null || bytes.length == 0) {
       throw new UndecodableRecordException(Reason.EMPTY, "no bytes");
+    }
+    if (registry != null && RegistryFramedSchemas.isFramed(bytes)) {
+      return registry.decode(bytes, reuse);
     }
     int length = bytes.length;
     if ((bytes[0] & 0xff) != 0xC3 || (length > 1 && (bytes[1] & 0xff) != 0x01)) {
