@@ -569,7 +569,11 @@ class AnonymisationIT {
     for (JsonNode l : inAugust.get("invoice_lines")) {
       assertEquals("2026-08", l.get("event_date").asText().substring(0, 7));
     }
-    assertEquals(0, inAugust.get("rejected_records").size());
+    // A reject is dated by the record's own time, also for BAD_TIME (docs/mediation.md): the
+    // answer-before-seizure record of 12 August is August's.
+    JsonNode augustRejects = inAugust.get("rejected_records");
+    assertEquals(1, augustRejects.size(), augustRejects.toString());
+    assertEquals("BAD_TIME", augustRejects.get(0).get("reason").asText());
   }
 
   @Test
