@@ -28,41 +28,60 @@ import org.slf4j.LoggerFactory;
  * to have been written. A period BSS closes later than that waits for BSS. Nothing is kept in
  * state: after a restart the first watermark checks the table again, and every statement is
  * idempotent. A database error is logged and retried at the next check; it never fails the job.
+ *
+ * <p>The end-of-input watermark of a drain is not event time and never closes anything by itself.
+ * At the drain the step instead uses the latest event time rated ({@link LastRatedEventTime}) less
+ * the out-of-orderness: the watermark the source would have sent after its last record. Without it
+ * a local run, whose source subtask without a partition holds the watermark back until the drain,
+ * would close a period only when the end-of-input watermark of a later run happened to be preceded
+ * by an event-time one (docs/interfaces.md, "Period readiness").
  */
-public class PeriodReadinessOperator<T> extends AbstractStreamOperator<Void>
-    implements OneInputStreamOperator<T, Void> {
+public class PeriodReadinessOperator extends AbstractStreamOperator<Void>
+    implements OneInputStreamOperator<Long, Void> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PeriodReadinessOperator.class);
 
   private final CdrflowConfig.JdbcSettings jdbc;
   private final Duration lateness;
   private final Duration settle;
+  private final Duration outOfOrderness;
 
   private transient YearMonth handledUpTo;
+  private transient long latestRated = Long.MIN_VALUE;
   private transient boolean timerPending;
 
   /**
    * @param lateness event time past a period's end after which it is complete
    * @param settle how long a period stays closed before it is COMPLETE (the reference refresh
    *     interval plus the sinks' batch interval, and a margin)
+   * @param outOfOrderness the source's watermark delay ({@code watermark.out-of-orderness})
    */
   public PeriodReadinessOperator(
-      CdrflowConfig.JdbcSettings jdbc, Duration lateness, Duration settle) {
+      CdrflowConfig.JdbcSettings jdbc,
+      Duration lateness,
+      Duration settle,
+      Duration outOfOrderness) {
     this.jdbc = jdbc;
     this.lateness = lateness;
     this.settle = settle;
+    this.outOfOrderness = outOfOrderness;
   }
 
+  /** The latest event time rated by one rater subtask, sent at the end of input. */
   @Override
-  public void processElement(StreamRecord<T> element) {
-    // Only watermarks matter here.
+  public void processElement(StreamRecord<Long> element) {
+    latestRated = Math.max(latestRated, element.getValue());
   }
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     super.processWatermark(mark);
-    YearMonth passed =
-        PeriodCompletion.lastPassedPeriod(mark.getTimestamp(), lateness).orElse(null);
+    long eventTime = mark.getTimestamp();
+    if (eventTime == Long.MAX_VALUE && latestRated != Long.MIN_VALUE) {
+      // As BoundedOutOfOrderness would have emitted after the latest record.
+      eventTime = latestRated - outOfOrderness.toMillis() - 1;
+    }
+    YearMonth passed = PeriodCompletion.lastPassedPeriod(eventTime, lateness).orElse(null);
     if (passed == null || (handledUpTo != null && !passed.isAfter(handledUpTo))) {
       return;
     }
