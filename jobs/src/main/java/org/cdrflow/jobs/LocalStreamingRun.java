@@ -238,14 +238,20 @@ public final class LocalStreamingRun {
     if (!Files.isDirectory(checkpoints)) {
       return;
     }
+    List<Path> found;
     try (java.util.stream.Stream<Path> walk = Files.walk(checkpoints)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        if (!p.equals(checkpoints)) {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException e) {
-            // Flink may still be cleaning up; what is left is deleted after the next run
-          }
+      found = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // Flink may still be discarding a subsumed checkpoint while the walk descends into it;
+      // what is left is deleted after the next run
+      return;
+    }
+    for (Path p : found) {
+      if (!p.equals(checkpoints)) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // Flink may still be cleaning up; what is left is deleted after the next run
         }
       }
     }

@@ -2,6 +2,7 @@ package org.cdrflow.pipeline;
 
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,7 +25,12 @@ import org.apache.flink.util.Collector;
  *
  * <p><b>Lineage.</b> Every row carries the state lineage of the operator ({@link StateLineage}),
  * kept in operator state: a start without state asks {@link StateLineage#claim()} for one, which
- * refuses when the rows were written by a state this start does not descend from.
+ * refuses when the rows were written by a state this start does not descend from. The lineage is
+ * noted as checkpointed ({@link StateLineage#markCheckpointed}) once a checkpoint that carries it
+ * has completed, or when the operator is restored from one, never merely when it snapshots: a run
+ * killed between its first snapshot and the completion of that checkpoint leaves nothing to
+ * restore, and its rerun must be able to take the lineage over (docs/reliability.md, "A start
+ * without state").
  *
  * <p><b>State that ends.</b> A key whose aggregate can no longer change ({@link #isFinal}: its day
  * or hour is past the watermark or clock plus the late-data rule) is written a last time and
@@ -35,7 +41,7 @@ import org.apache.flink.util.Collector;
  * end-of-input write while it has unwritten changes, the end check), and none once it ended.
  */
 public abstract class LatestValueEmitter<K, IN, ACC, OUT> extends KeyedProcessFunction<K, IN, OUT>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   private static final long serialVersionUID = 1L;
 
   /** An event-time timer that only the end of input (or a drain) reaches. */
@@ -95,7 +101,11 @@ public abstract class LatestValueEmitter<K, IN, ACC, OUT> extends KeyedProcessFu
     if (ctx.isRestored()) {
       // A savepoint taken before lineages existed carries none: its rows have none either.
       lineageId = restored;
-      checkpointMarked = true;
+      checkpointMarked = false;
+      // Restored from a completed checkpoint or savepoint that carries the lineage: it is
+      // checkpointed even if the notification of that checkpoint never arrived (a kill right
+      // after it completed).
+      markCheckpointed();
     } else if (lineage != null) {
       lineageId = lineage.claim();
     }
@@ -103,10 +113,21 @@ public abstract class LatestValueEmitter<K, IN, ACC, OUT> extends KeyedProcessFu
 
   @Override
   public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    // Not marked here: the checkpoint may never complete (a kill before it does), and then the
+    // rerun starts without state and must take the lineage over.
     lineageState.update(lineageId == null ? List.of() : List.of(lineageId));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) throws Exception {
+    // Every snapshot of this operator carries the lineage, so any completed checkpoint does. From
+    // now on input this lineage consumed may be committed (the source commits its offsets on the
+    // same notification), and a start without state must not take its rows over.
+    markCheckpointed();
+  }
+
+  private void markCheckpointed() throws Exception {
     if (!checkpointMarked && lineage != null && lineageId != null) {
-      // Before the first checkpoint can complete: from then on, input this lineage consumed may
-      // be committed, and a start without state must not take its rows over.
       lineage.markCheckpointed(lineageId);
       checkpointMarked = true;
     }

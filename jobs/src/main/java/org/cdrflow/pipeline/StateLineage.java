@@ -23,9 +23,9 @@ import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
  *
  * <ul>
  *   <li>no aggregate rows: a new lineage;
- *   <li>rows only of the newest lineage, which never took a checkpoint: that lineage is taken over
- *       (nothing it consumed was committed, so its input is read again from where it began; this is
- *       also how parallel instances and a restart before the first checkpoint agree);
+ *   <li>rows only of the newest lineage, which never completed a checkpoint: that lineage is taken
+ *       over (nothing it consumed was committed, so its input is read again from where it began;
+ *       this is also how parallel instances and a restart before the first checkpoint agree);
  *   <li>otherwise: refused, unless the start asks to rebuild the aggregates ({@code
  *       --rebuild-aggregates}, configuration key {@value #REBUILD_KEY}), which begins a new lineage
  *       from what the detail tables and the existing rows hold ({@link #rebuild}).
@@ -132,7 +132,9 @@ public final class StateLineage implements Serializable {
   }
 
   /**
-   * Notes that the lineage has snapshotted its state: from now on a start without state refuses.
+   * Notes that a checkpoint or savepoint carrying the lineage has completed: from now on a start
+   * without state refuses. Called on the completion of a checkpoint, not on its snapshot (a
+   * checkpoint that never completes leaves nothing to restore), and again on a restore.
    */
   public void markCheckpointed(String lineageId) throws SQLException {
     try (Connection c = jdbc.connect();
