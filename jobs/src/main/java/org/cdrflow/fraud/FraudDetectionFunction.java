@@ -40,6 +40,15 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
   public void open(OpenContext ctx) {
     reference.open();
     detector = new FraudDetector();
+    // Every severity is registered at once, so the alert rule's series exists before the first
+    // alert (docs/operations.md, "The job's metrics").
+    alertsRaised = new java.util.HashMap<>();
+    for (String severity : SEVERITIES) {
+      alertsRaised.put(
+          severity,
+          org.cdrflow.pipeline.JobMetrics.fraudAlertsRaised(
+              getRuntimeContext().getMetricGroup(), severity));
+    }
     activity =
         getRuntimeContext()
             .getState(
@@ -113,9 +122,18 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     activity.update(a);
   }
 
-  private static void emit(List<FraudAlert> alerts, long now, Collector<FraudAlert> out) {
+  private static final List<String> SEVERITIES = List.of("LOW", "MEDIUM", "HIGH");
+
+  private transient java.util.Map<String, org.apache.flink.metrics.Counter> alertsRaised;
+
+  private void emit(List<FraudAlert> alerts, long now, Collector<FraudAlert> out) {
     for (FraudAlert alert : alerts) {
       alert.raisedAt = now;
+      org.apache.flink.metrics.Counter raised =
+          alert.severity == null ? null : alertsRaised.get(alert.severity);
+      if (raised != null) {
+        raised.inc();
+      }
       // Ids only: the alert and the subscription, never a number (docs/privacy.md).
       LOG.info(
           "Fraud alert {} ({} {}, rule {}) for subscription {}",

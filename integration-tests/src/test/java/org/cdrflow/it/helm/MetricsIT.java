@@ -48,13 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsIT {
   private static final Path WORKED = Path.of("..", "examples", "worked");
 
-  /**
-   * Metrics of a feature not built yet, named ahead in rules (docs/operations.md, "Fraud alert of
-   * high severity"). Allowed to be missing only while no migration creates {@code fraud_alert}.
-   */
-  private static final Set<String> OF_FEATURES_NOT_BUILT =
-      Set.of("flink_taskmanager_job_task_operator_cdrflow_severity_fraudAlertsRaised");
-
   @Test
   void everyMetricOfTheDashboardAndTheAlertRulesIsExposedByTheJob(@TempDir Path render)
       throws Exception {
@@ -110,7 +103,6 @@ class MetricsIT {
           scraped = byName(lines);
           missing = new TreeSet<>(wanted.keySet());
           missing.removeAll(scraped.keySet());
-          missing.removeAll(OF_FEATURES_NOT_BUILT);
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
         Files.write(
             Path.of("target", "scraped-metrics.txt"), scraped.values(), StandardCharsets.UTF_8);
@@ -120,16 +112,6 @@ class MetricsIT {
         }
         assertEquals(List.of(), report, "metrics named in the chart that the job does not expose");
         assertEquals(List.of(), numbersInLabels(lines), "no number in any label");
-        try (Connection c = jdbc.connect();
-            ResultSet r =
-                c.createStatement().executeQuery("select to_regclass('fraud_alert') is not null")) {
-          r.next();
-          assertFalse(
-              r.getBoolean(1),
-              "fraud_alert exists: the fraud detection must now expose "
-                  + OF_FEATURES_NOT_BUILT
-                  + " and this exemption be removed");
-        }
         assertStatusOfTheRunningJob(config, "http://127.0.0.1:" + restPort, base);
       } finally {
         run.cancel();
