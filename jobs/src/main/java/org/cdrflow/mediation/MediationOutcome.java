@@ -1,6 +1,7 @@
 package org.cdrflow.mediation;
 
-import org.cdrflow.pipeline.RejectReason;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.RejectReason;
 
 /**
  * What mediation makes of one raw record: an event to assemble and rate, an unanswered call

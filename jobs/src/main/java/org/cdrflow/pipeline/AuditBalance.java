@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.cdrflow.domain.RejectReason;
 
 /**
  * The audit equation as a metric: one instance (parallelism 1) receives the pre-summed audit events

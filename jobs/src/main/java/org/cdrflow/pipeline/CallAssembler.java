@@ -12,7 +12,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.RejectReason;
 
 /**
  * Keyed by call (networkElement, callReference, recordType): drops duplicates seen within the dedup

@@ -13,10 +13,10 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
-import org.cdrflow.mediation.MediatedCall;
-import org.cdrflow.mediation.VisitedZone;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.Tariff;
+import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
-import org.cdrflow.rating.Tariff;
 import org.cdrflow.reference.DataOverage;
 import org.cdrflow.schema.RecordType;
 

@@ -4,9 +4,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.cdr.IncomingCdr;
+import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.mediation.CdrMediation;
-import org.cdrflow.mediation.MediatedCall;
 import org.cdrflow.mediation.MediationOutcome;
 import org.cdrflow.reference.ReferenceDataProvider;
 

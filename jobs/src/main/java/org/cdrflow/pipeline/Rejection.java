@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
-import org.cdrflow.connectors.kafka.IncomingCdr;
+import org.cdrflow.cdr.IncomingCdr;
+import org.cdrflow.domain.RejectReason;
 
 /**
  * A record that was not rated, kept with its reason, a readable detail (never a subscriber number),

@@ -2,7 +2,7 @@ package org.cdrflow.pipeline;
 
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.settlement.SettlementCall;
 
 /**

@@ -1,6 +1,7 @@
 package org.cdrflow.rating;
 
-import org.cdrflow.mediation.VisitedZone;
+import org.cdrflow.domain.Tariff;
+import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.schema.RecordType;
 
@@ -19,7 +20,7 @@ import org.cdrflow.schema.RecordType;
  */
 public record RatingZone(String name, boolean drawsAllowance, boolean euData, String noRateDetail) {
 
-  public static final String FREE = "FREE";
+  public static final String FREE = Tariff.FREE_ZONE;
   public static final String SPECIAL = "SPECIAL";
   public static final String SHORT = "SHORT";
   public static final String DOMESTIC = "DOMESTIC";

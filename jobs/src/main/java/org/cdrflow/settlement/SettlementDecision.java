@@ -2,7 +2,7 @@ package org.cdrflow.settlement;
 
 import java.math.BigDecimal;
 import java.util.Objects;
-import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.reference.InterconnectRate;
 
 /**

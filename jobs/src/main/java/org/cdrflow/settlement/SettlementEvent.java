@@ -2,8 +2,8 @@ package org.cdrflow.settlement;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.cdrflow.mediation.MediatedCall;
-import org.cdrflow.mediation.VisitedZone;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.schema.RecordType;
 

@@ -14,8 +14,8 @@ import java.util.Objects;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.cdrflow.mediation.MediatedCall;
-import org.cdrflow.rating.Tariff;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.Tariff;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.cdrflow.domain.RejectReason;
 import org.cdrflow.schema.RejectedCdr;
 import org.cdrflow.schema.codec.SchemaTrust;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.charset.StandardCharsets;
+import org.cdrflow.domain.RejectReason;
 import org.junit.jupiter.api.Test;
 
 /**

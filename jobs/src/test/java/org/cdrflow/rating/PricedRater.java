@@ -1,7 +1,7 @@
 package org.cdrflow.rating;
 
 import java.time.Instant;
-import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.reference.ReferenceData;
 
 /**

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.cdrflow.mediation.VisitedZone;
+import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.schema.RecordType;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,10 @@
 package org.cdrflow.rating;
 
-import static org.cdrflow.mediation.VisitedZone.EU;
-import static org.cdrflow.mediation.VisitedZone.HOME;
-import static org.cdrflow.mediation.VisitedZone.MARITIME;
-import static org.cdrflow.mediation.VisitedZone.WORLD1;
-import static org.cdrflow.mediation.VisitedZone.WORLD2;
+import static org.cdrflow.domain.VisitedZone.EU;
+import static org.cdrflow.domain.VisitedZone.HOME;
+import static org.cdrflow.domain.VisitedZone.MARITIME;
+import static org.cdrflow.domain.VisitedZone.WORLD1;
+import static org.cdrflow.domain.VisitedZone.WORLD2;
 import static org.cdrflow.numbers.NumberClass.EMERGENCY;
 import static org.cdrflow.numbers.NumberClass.FIXED;
 import static org.cdrflow.numbers.NumberClass.MOBILE;
@@ -37,7 +37,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.schema.NotificationKind;
 import org.junit.jupiter.api.Nested;

@@ -1,8 +1,8 @@
 package org.cdrflow.rating;
 
-import static org.cdrflow.mediation.VisitedZone.EU;
-import static org.cdrflow.mediation.VisitedZone.HOME;
-import static org.cdrflow.mediation.VisitedZone.WORLD2;
+import static org.cdrflow.domain.VisitedZone.EU;
+import static org.cdrflow.domain.VisitedZone.HOME;
+import static org.cdrflow.domain.VisitedZone.WORLD2;
 import static org.cdrflow.numbers.NumberClass.FIXED;
 import static org.cdrflow.numbers.NumberClass.MOBILE;
 import static org.cdrflow.numbers.NumberClass.PREMIUM;
@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.cdrflow.mediation.MediatedCall;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.Tariff;
 import org.cdrflow.reference.ReferenceData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

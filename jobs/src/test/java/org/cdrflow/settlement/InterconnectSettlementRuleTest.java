@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import org.cdrflow.mediation.MediatedCall;
-import org.cdrflow.mediation.VisitedZone;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.schema.RecordType;
 import org.junit.jupiter.api.Test;

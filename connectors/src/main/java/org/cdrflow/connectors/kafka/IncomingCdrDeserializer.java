@@ -8,6 +8,7 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.schema.RawCdr;
 import org.cdrflow.schema.codec.RawCdrDecoder;
 import org.cdrflow.schema.codec.RegistryFramedSchemas;

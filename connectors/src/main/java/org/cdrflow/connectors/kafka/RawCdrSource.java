@@ -4,6 +4,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.cdrflow.cdr.IncomingCdr;
 
 /** The Kafka source of the raw signalling feed. */
 public final class RawCdrSource {

@@ -1,8 +1,7 @@
-package org.cdrflow.mediation;
+package org.cdrflow.domain;
 
 import java.math.BigDecimal;
 import org.cdrflow.numbers.NumberClass;
-import org.cdrflow.rating.Tariff;
 import org.cdrflow.schema.RecordType;
 
 /**

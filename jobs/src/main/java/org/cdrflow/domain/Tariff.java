@@ -1,4 +1,4 @@
-package org.cdrflow.rating;
+package org.cdrflow.domain;
 
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -6,7 +6,7 @@ import org.cdrflow.reference.DataOverage;
 
 /**
  * Everything that prices one event, resolved once from the reference data as of its event time by
- * {@link TariffRule} in mediation and carried with the event to the rater (docs/rating.md,
+ * {@code TariffRule} in mediation and carried with the event to the rater (docs/rating.md,
  * "Rejected events"): the rating zone, the row that prices it, the plan's allowances, and the
  * {@code ROAM_EU_DATA} and {@code FAIR_USE} prices where the event may need them. The rater reads
  * no price from the reference data, so it has nothing left to reject.
@@ -53,11 +53,14 @@ public class Tariff {
   public DataOverage dataOverage;
   public BigDecimal dataOverageCap;
 
+  /** The zone of a line at no charge; {@code RatingZone.FREE} names the same zone. */
+  public static final String FREE_ZONE = "FREE";
+
   public Tariff() {}
 
   /** A line at no charge. */
   public boolean isFree() {
-    return RatingZone.FREE.equals(zone);
+    return FREE_ZONE.equals(zone);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.cdrflow.connectors.kafka;
+package org.cdrflow.cdr;
 
 import org.cdrflow.schema.RawCdr;
 

@@ -1,4 +1,4 @@
-package org.cdrflow.pipeline;
+package org.cdrflow.domain;
 
 /** Why a record was not rated (docs/mediation.md, "Rejects"). */
 public enum RejectReason {

@@ -1,4 +1,4 @@
-package org.cdrflow.mediation;
+package org.cdrflow.domain;
 
 /**
  * Where the subscriber was at the event: at home (no visited network or a Norwegian one), in a
