@@ -273,7 +273,10 @@ class CrashAnywhereIT {
     cmd.add(ROOT.resolve("bin").resolve("cdrflow").toString());
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("CDRFLOW_JAVA_OPTS", "-Xmx1g -Djava.io.tmpdir=" + tmp(work));
+    pb.environment()
+        .put(
+            "CDRFLOW_JAVA_OPTS",
+            "-Xmx1g " + CdrflowProcess.SHORT_LIVED_JVM + " -Djava.io.tmpdir=" + tmp(work));
     return pb.start();
   }
 
