@@ -92,7 +92,10 @@ public final class TestWorkdirCleanup implements BeforeAllCallback, AfterAllCall
   private static synchronized void enter() throws IOException {
     Files.createDirectories(TARGET);
     if (channel == null) {
-      channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      // A shared lock needs a channel open for reading.
+      channel =
+          FileChannel.open(
+              LOCK, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
     if (running == null) {
       running = channel.lock(0, Long.MAX_VALUE, true);
