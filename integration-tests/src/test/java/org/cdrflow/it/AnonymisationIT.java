@@ -694,7 +694,10 @@ class AnonymisationIT {
         new CdrflowConfig.JdbcSettings(
             blockedUrl + "?options=-c%20lock_timeout%3D2000", stack.jdbcUser(), null);
     AnonymisationReport report;
-    try (Connection writer = connect(blockedUrl, stack.jdbcUser());
+    try (CapturedLog log =
+            CapturedLog.start(
+                Map.of("org.cdrflow.anonymisation", org.apache.logging.log4j.Level.WARN));
+        Connection writer = connect(blockedUrl, stack.jdbcUser());
         Statement st = writer.createStatement()) {
       writer.setAutoCommit(false);
       st.executeUpdate(
@@ -711,9 +714,15 @@ class AnonymisationIT {
                   throw new IllegalStateException(e);
                 }
               });
-      // Long enough for the half month's wait to run out; the swaps of the other half months
-      // wait for this transaction too, and go on once it ends.
-      Thread.sleep(20_000);
+      // Until the half month's wait has run out and the run has left it to the row-by-row
+      // statements; the swaps of the other half months wait for this transaction too, and go on
+      // once it ends.
+      String leftToRows = "Half month 2026-03-01 updated row by row";
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (log.lines().stream().noneMatch(l -> l.contains(leftToRows)) && !run.isDone()) {
+        assertTrue(System.nanoTime() < deadline, "no \"" + leftToRows + "\" within 2 minutes");
+        Thread.sleep(50);
+      }
       writer.rollback();
       report = run.get(5, java.util.concurrent.TimeUnit.MINUTES);
     }

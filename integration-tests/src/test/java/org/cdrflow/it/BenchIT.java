@@ -42,6 +42,9 @@ class BenchIT {
     assertEquals(0, exit, "bench exit code");
 
     String json = Files.readString(base.resolve("bench-result.json"));
+    // Rows of subscription.csv: one per subscriber, two for a subscriber who changed plans.
+    assertTrue(number(json, "reference_load", "subscriptions") >= 1000, "every subscription");
+    assertTrue(number(json, "reference_load", "subscriptions_per_second") > 0);
     assertEquals(RECORDS, number(json, "consume_ceiling", "records"), "consumed every record");
     assertEquals(RECORDS, number(json, "end_to_end", "audit_received"), "the job received all");
     assertTrue(
