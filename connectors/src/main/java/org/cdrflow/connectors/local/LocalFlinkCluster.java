@@ -357,6 +357,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
     // The TaskManagers start together with the JobManager; one that looks for the resource manager
     // before it is up would otherwise wait 10 s before looking again.
     s.put("cluster.registration.error-delay", "1s");
+    // Flink's RPC system may take longer than its default 10 s to come up on a busy machine (a
+    // laptop building, a shared CI runner); the process then exits at start.
+    s.put("pekko.startup-timeout", "60 s");
     s.put("rest.address", FreePorts.LOOPBACK.getHostAddress());
     s.put("rest.bind-address", FreePorts.LOOPBACK.getHostAddress());
     s.put("rest.port", Integer.toString(restPort));
@@ -643,6 +646,19 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
   public int taskManagers() {
     return options.taskManagers;
+  }
+
+  /**
+   * The process of the JobManager ({@code "jobmanager"}) or of a TaskManager ({@code
+   * "taskmanager-N"}, as {@code taskmanager.resource-id} names it), e.g. to kill it as a crash
+   * would (StandaloneClusterIT, docs/reliability.md).
+   */
+  public synchronized ProcessHandle process(String name) {
+    return children.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .map(c -> c.process().toHandle())
+        .orElseThrow(() -> new IllegalArgumentException("no Flink process named " + name));
   }
 
   public int slotsPerTaskManager() {
