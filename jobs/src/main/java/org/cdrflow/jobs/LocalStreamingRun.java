@@ -15,7 +15,9 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.connectors.config.CdrflowConfig;
 
 /**
@@ -63,6 +66,18 @@ public final class LocalStreamingRun {
    */
   public LocalStreamingRun withFlinkSettings(Map<String, String> settings) {
     this.flinkSettings = Map.copyOf(settings);
+    return this;
+  }
+
+  /** What the raw-CDR source is passed through before the topology gets it. */
+  private UnaryOperator<Source<IncomingCdr, ?, ?>> sourceAround = UnaryOperator.identity();
+
+  /**
+   * Passes the job's raw-CDR source through {@code around} before the topology gets it: how a test
+   * injects a fault (docs/reliability.md, "The fault-injection run"); returns this run.
+   */
+  public LocalStreamingRun withSource(UnaryOperator<Source<IncomingCdr, ?, ?>> around) {
+    this.sourceAround = around;
     return this;
   }
 
@@ -125,7 +140,7 @@ public final class LocalStreamingRun {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
-    StreamingJobMain.build(env, config);
+    StreamingJobMain.build(env, config, sourceAround);
     job = env.executeAsync("cdrflow-mediation");
   }
 

@@ -34,8 +34,7 @@ class MediationJobTopologyTest {
             Duration.ofSeconds(30),
             Duration.ofHours(6),
             Duration.ofDays(7),
-            1000,
-            null),
+            1000),
         new MediationJob.Outputs(
             new DiscardingSink<>(),
             new DiscardingSink<>(),
