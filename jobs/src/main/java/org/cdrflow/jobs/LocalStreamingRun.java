@@ -21,7 +21,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.CheckpointException;
@@ -34,6 +33,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.config.LocalRunSettings;
 
 /**
  * Runs the streaming job on a local Flink MiniCluster until it has consumed everything on the raw
@@ -113,17 +113,12 @@ public final class LocalStreamingRun {
    */
   public void start() throws Exception {
     Files.createDirectories(stateDir);
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        stateDir.resolve("checkpoints").toUri().toString());
+    Configuration conf =
+        LocalRunSettings.checkpointed(
+            stateDir, config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
     conf.set(
         CheckpointingOptions.SAVEPOINT_DIRECTORY,
         stateDir.resolve("savepoints").toUri().toString());
-    conf.set(
-        CheckpointingOptions.CHECKPOINTING_INTERVAL,
-        config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
     // Kept when the job is cancelled or its JVM is killed, so that the next run can resume there.
     conf.setString(
         "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
