@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.cdrflow.cli.Cdrflow;
 import org.cdrflow.cli.RuntimeStack;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
@@ -91,19 +90,7 @@ class StandaloneClusterIT {
 
     Path onCluster = runOnCluster(base, jobJar, flinkLib, reference, parts);
     Path uninterrupted = base.resolve("replay-export");
-    assertEquals(
-        0,
-        Cdrflow.run(
-            "replay",
-            "--reference",
-            reference.toString(),
-            "--input",
-            feed.toString(),
-            "--workdir",
-            base.resolve("replay").toString(),
-            "--export",
-            uninterrupted.toString()),
-        "the uninterrupted replay");
+    Replay.run(reference, feed, base.resolve("replay"), "--export", uninterrupted.toString());
     progress("replayed the whole feed locally");
 
     for (String table :
