@@ -357,9 +357,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
     // The TaskManagers start together with the JobManager; one that looks for the resource manager
     // before it is up would otherwise wait 10 s before looking again.
     s.put("cluster.registration.error-delay", "1s");
-    // Flink's RPC system may take longer than its default 10 s to come up on a busy machine (a
-    // laptop building, a shared CI runner); the process then exits at start.
-    s.put("pekko.startup-timeout", "60 s");
     s.put("rest.address", FreePorts.LOOPBACK.getHostAddress());
     s.put("rest.bind-address", FreePorts.LOOPBACK.getHostAddress());
     s.put("rest.port", Integer.toString(restPort));
