@@ -71,7 +71,9 @@ final class FaultHarness {
 
   /** What can go wrong while the job runs. */
   enum Fault {
-    /** An exception thrown inside an operator ({@code testing.fail-once-after-records}). */
+    /**
+     * An exception thrown inside an operator: the source's reader ({@link InjectedFaultSource}).
+     */
     OPERATOR_EXCEPTION,
     /** One of the two TaskManagers is lost with its tasks; a new one is started in its place. */
     TASK_MANAGER_LOST,
@@ -139,8 +141,7 @@ final class FaultHarness {
   /**
    * One injection of each kind, in the order of {@link Fault}, each at a random record count inside
    * its own fifth of the middle of the feed (10 % to 85 %), so that they are spread out, strike at
-   * different points on every seed, and all land before the end. The operator exception comes first
-   * because its count is the job's own record count, which restarts would inflate.
+   * different points on every seed, and all land before the end.
    */
   static List<Injection> plan(long records, Random random) {
     Fault[] faults = Fault.values();
@@ -274,6 +275,7 @@ final class FaultHarness {
     private final Path stateDir;
     private final List<Injection> plan;
     private final Random pick;
+    private final InjectedFaultSource sourceFault = new InjectedFaultSource();
     private LocalStreamingRun run;
 
     Job(MiniCluster cluster, Admin admin, CdrflowConfig config, Path stateDir, List<Injection> p) {
@@ -289,17 +291,12 @@ final class FaultHarness {
     List<Landed> runToEnd(
         EmbeddedStack stack, CompletableFuture<Long> feeding, CountDownLatch allInjected)
         throws Exception {
-      Optional<Injection> exception =
-          plan.stream().filter(i -> i.fault() == Fault.OPERATOR_EXCEPTION).findFirst();
-      CdrflowConfig first =
-          exception
-              .map(
-                  i ->
-                      config.with(
-                          Map.of(
-                              CdrflowConfig.TESTING_FAIL_ONCE_AFTER, Long.toString(i.atRecord()))))
-              .orElse(config);
-      run = new LocalStreamingRun(first, stateDir).withFlinkSettings(PRODUCTION_LIKE);
+      // The operator exception comes through the job's source, which the topology takes as a
+      // parameter: the production job has no fault switch.
+      run =
+          new LocalStreamingRun(config, stateDir)
+              .withFlinkSettings(PRODUCTION_LIKE)
+              .withSource(sourceFault::around);
       List<Landed> landed = new ArrayList<>();
       try {
         run.start();
@@ -322,8 +319,10 @@ final class FaultHarness {
     private Landed inject(Injection injection, EmbeddedStack stack) throws Exception {
       Fault fault = injection.fault();
       if (fault == Fault.OPERATOR_EXCEPTION) {
-        // The job throws by itself once it has mediated the count and checkpointed after it.
+        // Armed once a completed checkpoint covers the count: the source's reader throws.
+        awaitCommitted(injection.atRecord());
         JobID job = runningJob();
+        sourceFault.arm();
         await(
             () -> failure(job).map(f -> f.contains("InjectedFailureException")).orElse(false),
             "the injected operator exception");

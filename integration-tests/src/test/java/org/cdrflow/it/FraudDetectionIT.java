@@ -214,16 +214,7 @@ class FraudDetectionIT {
   }
 
   private static void replay(Path reference, Path feed, Path work) {
-    int exit =
-        Cdrflow.run(
-            "replay",
-            "--reference",
-            reference.toString(),
-            "--input",
-            feed.toString(),
-            "--workdir",
-            work.toString());
-    assertEquals(0, exit, "replay exit code");
+    Replay.run(reference, feed, work);
   }
 
   private static Connection connect(EmbeddedStack stack) throws Exception {

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.cdrflow.cli.Cdrflow;
 import org.cdrflow.connectors.local.EmbeddedStack;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratedFeedSummary;
@@ -134,18 +133,7 @@ class GeneratedFeedIT {
   }
 
   private static void replay(Path reference, Path feed, Path work, Path export) {
-    int exit =
-        Cdrflow.run(
-            "replay",
-            "--reference",
-            reference.toString(),
-            "--input",
-            feed.toString(),
-            "--workdir",
-            work.toString(),
-            "--export",
-            export.toString());
-    assertEquals(0, exit, "replay exit code");
+    Replay.run(reference, feed, work, "--export", export.toString());
   }
 
   /** The sums over every hour of {@code mediation_audit}. */

@@ -1,6 +1,7 @@
 package org.cdrflow.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.cdrflow.cli.Cdrflow;
 import org.cdrflow.cli.RuntimeStack;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
@@ -35,61 +36,63 @@ import org.cdrflow.connectors.local.FlinkRestClient.JarRun;
 import org.cdrflow.connectors.local.LocalFlinkCluster;
 import org.cdrflow.generate.FeedGenerator;
 import org.cdrflow.generate.GeneratorSettings;
+import org.cdrflow.jobs.RestorePoints;
 import org.cdrflow.jobs.StreamingJobMain;
 import org.junit.jupiter.api.Test;
 
 /**
  * The streaming job as production runs it: the shaded job jar, uploaded through the REST API to a
  * Flink session cluster of separate JVMs (one JobManager, two TaskManagers) that holds none of the
- * job's classes, RocksDB state, checkpoints and savepoints on disk. Half of a feed is consumed at
- * parallelism 2, the job is stopped with a savepoint without draining (its held records, pending
- * partials, duplicates seen and allowances stay in the state), the second half arrives meanwhile,
- * and the job resumes from the savepoint at parallelism 3 (the keyed state redistributed), to be
- * drained at the end. No line may be lost or doubled: every output table equals that of one
- * uninterrupted local replay of the whole feed, and the audit equation holds.
+ * job's classes, RocksDB state, checkpoints and savepoints on disk. A feed arrives in four parts:
+ *
+ * <ol>
+ *   <li>the first is consumed at parallelism 2, and the job is stopped with a savepoint without
+ *       draining (its held records, pending partials, duplicates seen and allowances stay in the
+ *       state);
+ *   <li>the second arrives meanwhile; the job resumes from the savepoint at parallelism 3 (the
+ *       keyed state redistributed), and its JobManager is killed with SIGKILL while it consumes.
+ *       The cluster has no high availability, so the job goes with it; the operator runs the same
+ *       command again, which starts the cluster anew in the same directory and submits the job from
+ *       the newest retained checkpoint ({@code RestorePoints}, docs/operations.md "After a crash or
+ *       a stop"), here at parallelism 2;
+ *   <li>the third arrives, and a TaskManager is killed with SIGKILL: the job restarts by itself
+ *       from its checkpoint on the TaskManager left;
+ *   <li>the fourth arrives, and the job is drained.
+ * </ol>
+ *
+ * No line may be lost or doubled: every output table equals that of one uninterrupted local replay
+ * of the whole feed, and the audit equation holds (docs/reliability.md).
  *
  * <p>The raw topic has one partition, as for a replay (file order), so at parallelism 2 one source
  * reader is idle and holds event time back for {@code watermark.idleness} (30 s): the first job may
- * rate little or nothing before its stop, and what it has read then crosses the stop and the
- * rescale in its state, which is the point.
+ * rate little or nothing before its stop, and what it has read then crosses the stop, the rescale
+ * and the kills in its state, which is the point.
  */
 class StandaloneClusterIT {
-  // Enough for calls, partials and duplicates to cross the stop and the rescale in the state; more
-  // records prove nothing more and cost minutes of CI.
-  private static final int RECORDS = 10_000;
-  private static final int FIRST_PART = 5_000;
-  private static final Path JOBS_TARGET = Path.of("..", "jobs", "target");
+  // Enough for calls, partials and duplicates to cross the stop, the rescale and the kills in the
+  // state; more records prove nothing more and cost minutes of CI.
+  private static final int RECORDS = 12_000;
+
+  /** Where the second, third and fourth parts of the feed begin. */
+  private static final List<Integer> PARTS = List.of(6_000, 9_000, 10_500);
+
   private static final Duration CONSUME_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(2);
   private static final long STARTED = System.nanoTime();
 
   @Test
-  void aStopWithoutDrainAndARescaleOnAMultiProcessClusterLoseAndDoubleNothing() throws Exception {
-    Path jobJar = jobJar();
+  void aStopWithoutDrainARescaleAndKilledJobAndTaskManagersLoseAndDoubleNothing() throws Exception {
+    Path jobJar = JobJar.locate();
     List<Path> flinkLib = cliLibraries();
     Path base = Files.createTempDirectory(Path.of("target"), "standalone-cluster-");
     Path reference = base.resolve("reference");
     Path feed = base.resolve("feed.jsonl");
     FeedGenerator.write(GeneratorSettings.of(RECORDS, 400, 20261121L), feed, reference);
-    Path firstPart = base.resolve("part-1.jsonl");
-    Path secondPart = base.resolve("part-2.jsonl");
-    split(feed, FIRST_PART, firstPart, secondPart);
+    List<Path> parts = split(feed, base);
 
-    Path onCluster = runOnCluster(base, jobJar, flinkLib, reference, firstPart, secondPart);
+    Path onCluster = runOnCluster(base, jobJar, flinkLib, reference, parts);
     Path uninterrupted = base.resolve("replay-export");
-    assertEquals(
-        0,
-        Cdrflow.run(
-            "replay",
-            "--reference",
-            reference.toString(),
-            "--input",
-            feed.toString(),
-            "--workdir",
-            base.resolve("replay").toString(),
-            "--export",
-            uninterrupted.toString()),
-        "the uninterrupted replay");
+    Replay.run(reference, feed, base.resolve("replay"), "--export", uninterrupted.toString());
     progress("replayed the whole feed locally");
 
     for (String table :
@@ -130,22 +133,14 @@ class StandaloneClusterIT {
         "the audit equation holds: " + audit);
   }
 
-  /** Runs both parts through the job on the cluster; returns the directory of the table exports. */
+  /** Runs the parts through the job on the cluster; returns the directory of the table exports. */
   private static Path runOnCluster(
-      Path base, Path jobJar, List<Path> flinkLib, Path reference, Path firstPart, Path secondPart)
+      Path base, Path jobJar, List<Path> flinkLib, Path reference, List<Path> parts)
       throws Exception {
+    Path clusterDir = base.resolve("flink");
     // The cluster's JVMs start while the stack's do.
     CompletableFuture<LocalFlinkCluster> starting =
-        CompletableFuture.supplyAsync(
-            () ->
-                LocalFlinkCluster.builder(base.resolve("flink"))
-                    .taskManagers(2)
-                    .slotsPerTaskManager(2)
-                    .classpath(flinkLib)
-                    // Offsets are committed with each checkpoint: the waits below see progress
-                    // every second.
-                    .set("execution.checkpointing.interval", "1s")
-                    .start());
+        CompletableFuture.supplyAsync(() -> startCluster(clusterDir, flinkLib));
     RuntimeStack stack;
     try {
       stack = RuntimeStack.open(CdrflowConfig.defaults(), base.resolve("stack"));
@@ -154,63 +149,122 @@ class StandaloneClusterIT {
       throw e;
     }
     Path export = base.resolve("cluster-export");
-    try (stack;
-        LocalFlinkCluster cluster = starting.join()) {
-      progress("stack and cluster up");
+    try (stack) {
       CdrflowConfig config = stack.config();
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
       Path jobConfig = jobConfig(config, base.resolve("job.properties"));
-      FlinkRestClient rest = cluster.rest();
-      String logs = " (logs in " + cluster.logDirectory() + ")";
-      String savepoints = cluster.savepointDirectory().toUri().toString();
       List<String> args = List.of("--config", jobConfig.toString());
+      long fed = 0;
 
-      for (String entry : rest.jobManagerClasspath()) {
-        String name = Path.of(entry).getFileName().toString();
+      try (LocalFlinkCluster cluster = starting.join()) {
+        progress("stack and cluster up");
+        FlinkRestClient rest = cluster.rest();
+        String logs = " (logs in " + cluster.logDirectory() + ")";
+        String savepoints = cluster.savepointDirectory().toUri().toString();
+        for (String entry : rest.jobManagerClasspath()) {
+          String name = Path.of(entry).getFileName().toString();
+          assertTrue(
+              Stream.of(
+                      "cdrflow-",
+                      "kafka",
+                      "flink-connector-kafka",
+                      "flink-connector-jdbc",
+                      "postgresql")
+                  .noneMatch(name::startsWith),
+              "the cluster provides " + name + ", which the job jar must bring itself");
+        }
+        String jarId = rest.uploadJar(jobJar);
+        String first =
+            rest.runJar(jarId, new JarRun(StreamingJobMain.class.getName(), args, 2, null));
+        fed += feed(config, parts.get(0));
+        awaitConsumed(config, rest, first, fed, fed);
+        progress("first part consumed at parallelism 2");
+        assertEquals(BOTH, rest.taskManagersOf(first), "the job's tasks ran in both TaskManagers");
+        assertEquals("", rest.failures(first), "the job ran without a failure" + logs);
+        String paused = rest.stopWithSavepoint(first, false, savepoints, SAVEPOINT_TIMEOUT);
+        progress("stopped without drain");
+
+        long before = fed;
+        fed += feed(config, parts.get(1));
+        String second =
+            rest.runJar(jarId, new JarRun(StreamingJobMain.class.getName(), args, 3, paused));
+        // A checkpoint of the rescaled job holds part of the second part; the rest is in flight.
+        awaitConsumed(config, rest, second, fed, before + 1);
+        assertEquals(
+            BOTH, rest.taskManagersOf(second), "the rescaled job's tasks ran in both TaskManagers");
+        assertEquals("", rest.failures(second), "the rescaled job ran without a failure" + logs);
+        kill(cluster.process("jobmanager"));
+        progress("JobManager killed at parallelism 3");
+      } // the command's end: the TaskManagers stop with it
+
+      // What the operator does: the same command again. It starts the cluster anew in the same
+      // directory and submits the job from the newest retained checkpoint.
+      RestorePoints.RestorePoint newest =
+          RestorePoints.newest(clusterDir.resolve("state")).orElseThrow();
+      assertFalse(
+          newest.isSavepoint(),
+          "the newest restore point is a checkpoint of the killed job, not the older savepoint: "
+              + newest);
+      try (LocalFlinkCluster cluster = startCluster(clusterDir, flinkLib)) {
+        progress("cluster up again");
+        FlinkRestClient rest = cluster.rest();
+        String jarId = rest.uploadJar(jobJar);
+        String third =
+            rest.runJar(
+                jarId,
+                new JarRun(
+                    StreamingJobMain.class.getName(),
+                    args,
+                    2,
+                    newest.directory().toUri().toString()));
+        long before = fed;
+        fed += feed(config, parts.get(2));
+        awaitConsumed(config, rest, third, fed, before + 1);
+        assertEquals(BOTH, rest.taskManagersOf(third), "the job's tasks ran in both TaskManagers");
+        kill(cluster.process("taskmanager-2"));
+        progress("TaskManager killed at parallelism 2");
+        fed += feed(config, parts.get(3));
+        awaitConsumed(config, rest, third, fed, fed);
+        progress("the rest consumed after the TaskManager's loss");
+        assertEquals(
+            Set.of("taskmanager-1"),
+            rest.taskManagersOf(third),
+            "the job restarted on the TaskManager left");
         assertTrue(
-            Stream.of(
-                    "cdrflow-",
-                    "kafka",
-                    "flink-connector-kafka",
-                    "flink-connector-jdbc",
-                    "postgresql")
-                .noneMatch(name::startsWith),
-            "the cluster provides " + name + ", which the job jar must bring itself");
+            !rest.failures(third).isEmpty(), "the TaskManager's loss was a failure, recovered");
+        rest.stopWithSavepoint(
+            third, true, cluster.savepointDirectory().toUri().toString(), SAVEPOINT_TIMEOUT);
+        progress("drained");
       }
-      String jarId = rest.uploadJar(jobJar);
-      String first =
-          rest.runJar(jarId, new JarRun(StreamingJobMain.class.getName(), args, 2, null));
-      assertEquals(FIRST_PART, feed(config, firstPart));
-      progress("first part fed");
-      awaitConsumed(config, rest, first, FIRST_PART);
-      progress("first part consumed at parallelism 2");
-      assertEquals(
-          Set.of("taskmanager-1", "taskmanager-2"),
-          rest.taskManagersOf(first),
-          "the job's tasks ran in both TaskManagers");
-      assertEquals("", rest.failures(first), "the job ran without a failure" + logs);
-      String paused = rest.stopWithSavepoint(first, false, savepoints, SAVEPOINT_TIMEOUT);
-      progress("stopped without drain");
-
-      assertEquals(RECORDS - FIRST_PART, feed(config, secondPart));
-      String second =
-          rest.runJar(jarId, new JarRun(StreamingJobMain.class.getName(), args, 3, paused));
-      awaitConsumed(config, rest, second, RECORDS);
-      progress("second part consumed at parallelism 3");
-      assertEquals(
-          Set.of("taskmanager-1", "taskmanager-2"),
-          rest.taskManagersOf(second),
-          "the rescaled job's tasks ran in both TaskManagers");
-      assertEquals("", rest.failures(second), "the rescaled job ran without a failure" + logs);
-      rest.stopWithSavepoint(second, true, savepoints, SAVEPOINT_TIMEOUT);
-      progress("drained");
-
+      assertEquals(RECORDS, fed, "every part was fed once");
       try (Connection c = jdbc.connect()) {
         TableExport.exportAll(c, export);
       }
     }
     return export;
+  }
+
+  private static final Set<String> BOTH = Set.of("taskmanager-1", "taskmanager-2");
+
+  private static LocalFlinkCluster startCluster(Path clusterDir, List<Path> flinkLib) {
+    return LocalFlinkCluster.builder(clusterDir)
+        .taskManagers(2)
+        .slotsPerTaskManager(2)
+        .classpath(flinkLib)
+        // Offsets are committed with each checkpoint: the waits below see progress every second.
+        .set("execution.checkpointing.interval", "1s")
+        .start();
+  }
+
+  /** SIGKILL, as a crash or the OOM killer would; waits until the process is gone. */
+  private static void kill(ProcessHandle process) throws InterruptedException {
+    process.destroyForcibly();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (process.isAlive()) {
+      assertTrue(System.nanoTime() < deadline, "pid " + process.pid() + " survived SIGKILL");
+      Thread.sleep(20);
+    }
   }
 
   /** A line in the test's output with the seconds since the class was loaded, for timings. */
@@ -220,29 +274,9 @@ class StandaloneClusterIT {
         what, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - STARTED));
   }
 
-  /** The shaded job jar that {@code package} of module jobs builds before this test runs. */
-  private static Path jobJar() throws IOException {
-    if (Files.isDirectory(JOBS_TARGET)) {
-      try (Stream<Path> files = Files.list(JOBS_TARGET)) {
-        List<Path> jars =
-            files
-                .filter(f -> f.getFileName().toString().matches("cdrflow-jobs-.*-job\\.jar"))
-                .toList();
-        if (jars.size() == 1) {
-          return jars.get(0);
-        }
-      }
-    }
-    return fail(
-        "no job jar cdrflow-jobs-*-job.jar (exactly one) in "
-            + JOBS_TARGET.toAbsolutePath().normalize()
-            + ": this test submits the shaded jar that `package` of module jobs builds; run"
-            + " ./mvnw verify, or ./mvnw package -pl jobs -am before running it alone");
-  }
-
   /** The command line's lib directory, where the cluster takes Flink from. */
   private static List<Path> cliLibraries() throws IOException {
-    Path lib = JOBS_TARGET.resolve("lib");
+    Path lib = JobJar.JOBS_TARGET.resolve("lib");
     if (!Files.isDirectory(lib)) {
       return fail(
           "no "
@@ -254,15 +288,21 @@ class StandaloneClusterIT {
     }
   }
 
-  /**
-   * Writes the first {@code firstLines} lines of a JSON-lines feed to one file, the rest to
-   * another.
-   */
-  private static void split(Path feed, int firstLines, Path first, Path second) throws IOException {
+  /** Cuts a JSON-lines feed into the parts that begin at {@link #PARTS}. */
+  private static List<Path> split(Path feed, Path dir) throws IOException {
     List<String> lines = Files.readAllLines(feed, StandardCharsets.UTF_8);
     assertEquals(RECORDS, lines.size(), "one record per line");
-    Files.write(first, lines.subList(0, firstLines), StandardCharsets.UTF_8);
-    Files.write(second, lines.subList(firstLines, lines.size()), StandardCharsets.UTF_8);
+    List<Integer> bounds = new ArrayList<>();
+    bounds.add(0);
+    bounds.addAll(PARTS);
+    bounds.add(lines.size());
+    List<Path> parts = new ArrayList<>();
+    for (int i = 0; i + 1 < bounds.size(); i++) {
+      Path part = dir.resolve("part-" + (i + 1) + ".jsonl");
+      Files.write(part, lines.subList(bounds.get(i), bounds.get(i + 1)), StandardCharsets.UTF_8);
+      parts.add(part);
+    }
+    return parts;
   }
 
   /** The job's configuration: the defaults (as for the replay) with the addresses of the stack. */
@@ -293,10 +333,12 @@ class StandaloneClusterIT {
 
   /**
    * Waits until the job's consumer group has committed offsets (which it does with each completed
-   * checkpoint) that add up to {@code records}: everything fed so far is read and in the state.
+   * checkpoint) that add up to at least {@code atLeast} of the {@code fed} records on the topic:
+   * with {@code atLeast == fed}, everything fed so far is read and in the state.
    */
   private static void awaitConsumed(
-      CdrflowConfig config, FlinkRestClient rest, String jobId, long records) throws Exception {
+      CdrflowConfig config, FlinkRestClient rest, String jobId, long fed, long atLeast)
+      throws Exception {
     Properties p = config.kafkaClientProperties();
     p.put(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(CdrflowConfig.KAFKA_BOOTSTRAP));
@@ -313,7 +355,7 @@ class StandaloneClusterIT {
           admin.listOffsets(latest).all().get().values().stream()
               .mapToLong(info -> info.offset())
               .sum();
-      assertEquals(records, end, "records on " + topic);
+      assertEquals(fed, end, "records on " + topic);
       while (true) {
         String state = rest.jobState(jobId);
         if (FlinkRestClient.TERMINAL_STATES.contains(state)) {
@@ -329,7 +371,7 @@ class StandaloneClusterIT {
                 .filter(Objects::nonNull)
                 .mapToLong(OffsetAndMetadata::offset)
                 .sum();
-        if (at >= end) {
+        if (at >= atLeast) {
           return;
         }
         if (System.nanoTime() - deadline > 0) {
@@ -340,7 +382,9 @@ class StandaloneClusterIT {
                   + at
                   + " of "
                   + end
-                  + " records within "
+                  + " records (waiting for "
+                  + atLeast
+                  + ") within "
                   + CONSUME_TIMEOUT
                   + "; state "
                   + state

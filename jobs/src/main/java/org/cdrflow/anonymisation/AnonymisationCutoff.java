@@ -9,10 +9,10 @@ import java.util.Objects;
 import org.cdrflow.reference.OsloCalendar;
 
 /**
- * The cutoff of a monthly anonymisation run (SPEC §9, rule R2): 00:00 Europe/Oslo on the first day
- * of the month five months before the as-of month. As of any day of December 2026 the cutoff is
- * 2026-07-01T00:00+02:00; an event strictly before it is old enough to be anonymised (once its
- * invoice is paid), and one arriving later is rejected {@code TOO_OLD}.
+ * The cutoff of a monthly anonymisation run (docs/anonymisation.md, "When"): 00:00 Europe/Oslo on
+ * the first day of the month five months before the as-of month. As of any day of December 2026 the
+ * cutoff is 2026-07-01T00:00+02:00; an event strictly before it is old enough to be anonymised
+ * (once its invoice is paid), and one arriving later is rejected {@code TOO_OLD}.
  *
  * <p>Whole calendar months in Oslo time, not "150 days": the rule talks of calendar months, the
  * billing periods are Oslo calendar months, and so every event of a billing period crosses the

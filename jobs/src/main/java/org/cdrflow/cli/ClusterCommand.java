@@ -187,6 +187,17 @@ public class ClusterCommand implements Callable<Integer> {
     SignalHandler previousTerm = Signal.handle(new Signal("TERM"), s -> interrupted.countDown());
     try {
       while (!interrupted.await(5, TimeUnit.SECONDS)) {
+        if (!cluster.process("jobmanager").isAlive()) {
+          // No high availability: the job went with its JobManager, its state did not.
+          System.err.println(
+              "cdrflow: the JobManager exited (see "
+                  + cluster.logDirectory()
+                  + "); run the same command again: it resumes the job from the newest retained"
+                  + " checkpoint in "
+                  + clusterDir.resolve("state")
+                  + " (docs/operations.md, \"After a crash or a stop\")");
+          return 1;
+        }
         String state = rest.jobState(jobId);
         if (FlinkRestClient.TERMINAL_STATES.contains(state)) {
           System.err.println(

@@ -2,7 +2,6 @@ package org.cdrflow.cli;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.YearMonth;
 import java.util.concurrent.Callable;
 import org.cdrflow.reconciliation.PartnerFiles;
 import org.cdrflow.reconciliation.Reconciliation;
@@ -22,15 +21,7 @@ import picocli.CommandLine.Option;
 public class ReconcileCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--partner", required = true, paramLabel = "P", description = "partner_id")
-  String partner;
-
-  @Option(
-      names = "--month",
-      required = true,
-      paramLabel = "YYYY-MM",
-      description = "calendar month (Europe/Oslo days)")
-  YearMonth month;
+  @Mixin PartnerMonthOptions period;
 
   @Option(
       names = "--statement",
@@ -56,17 +47,17 @@ public class ReconcileCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Both files are read and validated whole before the database is touched.
-    PartnerFiles.Statement st = PartnerFiles.readStatement(statement, month);
+    PartnerFiles.Statement st = PartnerFiles.readStatement(statement, period.month);
     PartnerFiles.Calls calls =
-        partnerCdrs == null ? null : PartnerFiles.readCalls(partnerCdrs, month);
+        partnerCdrs == null ? null : PartnerFiles.readCalls(partnerCdrs, period.month);
     try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
       Tolerances tol = Tolerances.of(stack.config());
       Reconciliation.Result r;
       try (Connection c = stack.config().jdbc().connect()) {
-        r = Reconciliation.run(c, partner, month, st, calls, tol);
+        r = Reconciliation.run(c, period.partner, period.month, st, calls, tol);
       }
-      System.out.print(ReconciliationReport.summary(partner, month.toString(), r));
-      Path file = out != null ? out : Path.of("reconciliation-" + partner + "-" + month + ".csv");
+      System.out.print(ReconciliationReport.summary(period.partner, period.month.toString(), r));
+      Path file = out != null ? out : period.defaultFile("reconciliation");
       ReconciliationReport.writeDisputeCsv(file, r);
       System.out.println("Dispute CSV written to " + file);
       return 0;

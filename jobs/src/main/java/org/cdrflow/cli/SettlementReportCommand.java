@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,15 +26,7 @@ import picocli.CommandLine.Option;
 public class SettlementReportCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--partner", required = true, paramLabel = "P", description = "partner_id")
-  String partner;
-
-  @Option(
-      names = "--month",
-      required = true,
-      paramLabel = "YYYY-MM",
-      description = "calendar month (Europe/Oslo days)")
-  YearMonth month;
+  @Mixin PartnerMonthOptions period;
 
   @Option(
       names = "--out",
@@ -47,7 +38,7 @@ public class SettlementReportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig base = common.config();
     StackFolder.requireStack(base, common.workDir);
-    Path file = out != null ? out : Path.of("settlement-" + partner + "-" + month + ".csv");
+    Path file = out != null ? out : period.defaultFile("settlement");
     if (Files.isDirectory(file)) {
       throw new UsageError("--out " + file + ": is a folder; expected a file name");
     }
@@ -59,7 +50,7 @@ public class SettlementReportCommand implements Callable<Integer> {
         requireKnownPartner(c, where);
         rows.addAll(settled(c));
       }
-      SettlementStatement statement = SettlementStatement.of(partner, month, rows);
+      SettlementStatement statement = SettlementStatement.of(period.partner, period.month, rows);
       System.out.print(statement.toTable());
       if (rows.isEmpty()) {
         System.out.println(
@@ -78,7 +69,7 @@ public class SettlementReportCommand implements Callable<Integer> {
   /** An unknown partner is a mistake, not a month without traffic: no statement is written. */
   private void requireKnownPartner(Connection c, String where) throws Exception {
     try (PreparedStatement s = c.prepareStatement("select 1 from partner where partner_id = ?")) {
-      s.setString(1, partner);
+      s.setString(1, period.partner);
       try (ResultSet r = s.executeQuery()) {
         if (r.next()) {
           return;
@@ -95,7 +86,7 @@ public class SettlementReportCommand implements Callable<Integer> {
     }
     throw new IllegalArgumentException(
         "--partner "
-            + partner
+            + period.partner
             + ": no such partner"
             + where
             + (known.isEmpty()
@@ -109,9 +100,9 @@ public class SettlementReportCommand implements Callable<Integer> {
         c.prepareStatement(
             "select partner_id, direction, product, currency, day, events, seconds, amount"
                 + " from settlement_daily where partner_id = ? and day >= ? and day < ?")) {
-      s.setString(1, partner);
-      s.setDate(2, Date.valueOf(month.atDay(1)));
-      s.setDate(3, Date.valueOf(month.plusMonths(1).atDay(1)));
+      s.setString(1, period.partner);
+      s.setDate(2, Date.valueOf(period.month.atDay(1)));
+      s.setDate(3, Date.valueOf(period.month.plusMonths(1).atDay(1)));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           rows.add(

@@ -5,7 +5,6 @@ import org.cdrflow.connectors.jdbc.CopyUpsertSink;
 import org.cdrflow.connectors.jdbc.UpsertSink;
 import org.cdrflow.fraud.FraudAlertOutputs;
 import org.cdrflow.pipeline.AuditWatch;
-import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.KafkaOutputs;
 import org.cdrflow.pipeline.OutputTables;
 import org.cdrflow.pipeline.StateLineage;
@@ -67,7 +66,6 @@ public final class JobOutputs {
         config.duration(CdrflowConfig.PARTIAL_TIMEOUT),
         config.duration(CdrflowConfig.DEDUP_WINDOW),
         1_000L,
-        faultOf(config),
         new StateLineage(config.jdbc(), Boolean.parseBoolean(config.get(StateLineage.REBUILD_KEY))),
         new AuditWatch.Settings(
             config.jdbc(),
@@ -77,12 +75,5 @@ public final class JobOutputs {
             config.get(CdrflowConfig.KAFKA_GROUP_ID),
             config.duration(CdrflowConfig.AUDIT_CHECK_INTERVAL),
             config.duration(CdrflowConfig.AUDIT_CHECK_IN_FLIGHT)));
-  }
-
-  private static InjectedFault faultOf(CdrflowConfig config) {
-    String n = config.get(CdrflowConfig.TESTING_FAIL_ONCE_AFTER);
-    return n == null
-        ? null
-        : new InjectedFault(Long.parseLong(n), java.util.UUID.randomUUID().toString());
   }
 }

@@ -15,11 +15,12 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.CheckpointException;
@@ -30,7 +31,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.config.LocalRunSettings;
 
 /**
  * Runs the streaming job on a local Flink MiniCluster until it has consumed everything on the raw
@@ -66,6 +69,18 @@ public final class LocalStreamingRun {
     return this;
   }
 
+  /** What the raw-CDR source is passed through before the topology gets it. */
+  private UnaryOperator<Source<IncomingCdr, ?, ?>> sourceAround = UnaryOperator.identity();
+
+  /**
+   * Passes the job's raw-CDR source through {@code around} before the topology gets it: how a test
+   * injects a fault (docs/reliability.md, "The fault-injection run"); returns this run.
+   */
+  public LocalStreamingRun withSource(UnaryOperator<Source<IncomingCdr, ?, ?>> around) {
+    this.sourceAround = around;
+    return this;
+  }
+
   private volatile JobClient job;
   private RestorePoints.RestorePoint restoredFrom;
 
@@ -98,17 +113,12 @@ public final class LocalStreamingRun {
    */
   public void start() throws Exception {
     Files.createDirectories(stateDir);
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        stateDir.resolve("checkpoints").toUri().toString());
+    Configuration conf =
+        LocalRunSettings.checkpointed(
+            stateDir, config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
     conf.set(
         CheckpointingOptions.SAVEPOINT_DIRECTORY,
         stateDir.resolve("savepoints").toUri().toString());
-    conf.set(
-        CheckpointingOptions.CHECKPOINTING_INTERVAL,
-        config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
     // Kept when the job is cancelled or its JVM is killed, so that the next run can resume there.
     conf.setString(
         "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
@@ -125,7 +135,7 @@ public final class LocalStreamingRun {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(config.integer(CdrflowConfig.PARALLELISM));
-    StreamingJobMain.build(env, config);
+    StreamingJobMain.build(env, config, sourceAround);
     job = env.executeAsync("cdrflow-mediation");
   }
 

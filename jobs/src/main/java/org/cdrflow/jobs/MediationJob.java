@@ -23,7 +23,6 @@ import org.cdrflow.pipeline.DailySettlementAggregator;
 import org.cdrflow.pipeline.EventTimeRater;
 import org.cdrflow.pipeline.HourlyAudit;
 import org.cdrflow.pipeline.HourlyAuditAggregator;
-import org.cdrflow.pipeline.InjectedFault;
 import org.cdrflow.pipeline.MediatedCallSerializer;
 import org.cdrflow.pipeline.MediationFunction;
 import org.cdrflow.pipeline.Outcomes;
@@ -55,7 +54,6 @@ public final class MediationJob {
       Duration partialTimeout,
       Duration dedupWindow,
       long aggregateFlushMs,
-      InjectedFault fault,
       StateLineage lineage,
       AuditWatch.Settings auditCheck)
       implements Serializable {
@@ -66,8 +64,7 @@ public final class MediationJob {
         Duration idleness,
         Duration partialTimeout,
         Duration dedupWindow,
-        long aggregateFlushMs,
-        InjectedFault fault) {
+        long aggregateFlushMs) {
       this(
           homeOperatorId,
           outOfOrderness,
@@ -75,7 +72,6 @@ public final class MediationJob {
           partialTimeout,
           dedupWindow,
           aggregateFlushMs,
-          fault,
           null,
           null);
     }
@@ -119,7 +115,7 @@ public final class MediationJob {
         env.fromSource(source, watermarks, "Raw CDRs").uid("source-raw-cdrs");
 
     SingleOutputStreamOperator<MediatedCall> mediated =
-        raw.process(new MediationFunction(reference, settings.homeOperatorId(), settings.fault()))
+        raw.process(new MediationFunction(reference, settings.homeOperatorId()))
             .returns(MediatedCallSerializer.TYPE)
             .uid("mediate")
             .name("Decode, validate, normalise, enrich");

@@ -2,7 +2,10 @@ package org.cdrflow.jobs;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.kafka.RawCdrSource;
 import org.cdrflow.pipeline.StateLineage;
@@ -52,15 +55,28 @@ public final class StreamingJobMain {
 
   /** Wires the configured Kafka source, database reference data and sinks to the topology. */
   public static void build(StreamExecutionEnvironment env, CdrflowConfig config) {
+    build(env, config, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #build(StreamExecutionEnvironment, CdrflowConfig)}, with the Kafka source passed
+   * through {@code source} first: a test wraps it to inject a fault (docs/reliability.md, "The
+   * fault-injection run").
+   */
+  public static void build(
+      StreamExecutionEnvironment env,
+      CdrflowConfig config,
+      UnaryOperator<Source<IncomingCdr, ?, ?>> source) {
     var lines =
         MediationJob.build(
             env,
-            RawCdrSource.create(
-                config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
-                config.get(CdrflowConfig.TOPIC_RAW),
-                config.get(CdrflowConfig.KAFKA_GROUP_ID),
-                config.kafkaClientProperties(),
-                registrySchemas(config)),
+            source.apply(
+                RawCdrSource.create(
+                    config.require(CdrflowConfig.KAFKA_BOOTSTRAP),
+                    config.get(CdrflowConfig.TOPIC_RAW),
+                    config.get(CdrflowConfig.KAFKA_GROUP_ID),
+                    config.kafkaClientProperties(),
+                    registrySchemas(config))),
             ReferenceDataProvider.live(
                 config.jdbc(), config.duration(CdrflowConfig.REFERENCE_REFRESH)),
             JobOutputs.settings(config),

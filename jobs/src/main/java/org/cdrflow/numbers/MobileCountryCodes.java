@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The country of a mobile network from its MCC (ITU-T E.212 mobile country code), for the visited
- * country of a roaming record (SPEC §4, §6.3).
+ * country of a roaming record (docs/numbers.md, "Visited country"; docs/rating.md, "Zones").
  *
  * <p>The MCC → country table is not typed here: it is {@code /mcc/mcc-country.csv}, derived from
  * the maintained public list {@code mcc-mnc-list} (see {@code mcc/README.md} next to it for source,
@@ -28,10 +28,13 @@ public final class MobileCountryCodes implements Serializable {
   /** The classpath resource holding the table. */
   public static final String RESOURCE = "/mcc/mcc-country.csv";
 
-  /** Norway: networks under it are home (SPEC §3). */
+  /** Norway: networks under it are home (docs/numbers.md, "Visited country"). */
   public static final int HOME_MCC = 242;
 
-  /** International networks with no country: maritime, air, satellite (SPEC §3, §6.3). */
+  /**
+   * International networks with no country: maritime, air, satellite (docs/numbers.md, "Visited
+   * country").
+   */
   public static final int INTERNATIONAL_MCC = 901;
 
   /** The country at home. */
@@ -125,7 +128,7 @@ public final class MobileCountryCodes implements Serializable {
    * Classifies a record's visitedPlmn.
    *
    * @param visitedPlmn MCC + MNC, five or six digits ({@code 24201}, {@code 310260}); null or blank
-   *     means at home (SPEC §3)
+   *     means at home (docs/numbers.md, "Visited country")
    */
   public VisitedNetwork visitedNetwork(String visitedPlmn) {
     if (visitedPlmn == null || visitedPlmn.isBlank()) {

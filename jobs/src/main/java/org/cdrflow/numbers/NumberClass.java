@@ -1,10 +1,10 @@
 package org.cdrflow.numbers;
 
 /**
- * What kind of number a normalised number is (SPEC §5.2). Derived from libphonenumber's {@code
- * PhoneNumberType} for numbers with a country code, and from the dialled length for short numbers.
- * Rating picks its zone from it (toll free is free, premium and shared cost need a {@code
- * special_number} row, emergency is free, short numbers have their own zone).
+ * What kind of number a normalised number is (docs/numbers.md, "Classes"). Derived from
+ * libphonenumber's {@code PhoneNumberType} for numbers with a country code, and from the dialled
+ * length for short numbers. Rating picks its zone from it (toll free is free, premium and shared
+ * cost need a {@code special_number} row, emergency is free, short numbers have their own zone).
  */
 public enum NumberClass {
   /** Mobile number. */

@@ -12,8 +12,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Normalises raw CDR numbers to E.164 and classifies them (SPEC §5.2), with Google libphonenumber
- * and Norway as the default region.
+ * Normalises raw CDR numbers to E.164 and classifies them (docs/numbers.md), with Google
+ * libphonenumber and Norway as the default region.
  *
  * <p>Accepted raw forms: {@code +4791234567}, {@code 004791234567}, {@code 4791234567} (country
  * code without +), {@code 91234567}, with spaces, dashes, dots, slashes and parentheses anywhere.

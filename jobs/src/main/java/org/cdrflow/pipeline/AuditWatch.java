@@ -29,14 +29,20 @@ import org.slf4j.LoggerFactory;
  * the committed offsets of the raw topic and the rows of {@code invoice_line} and {@code
  * rejected_cdr} older than the in-flight allowance. A mismatch seen at {@value #CONSECUTIVE} checks
  * in a row (a restore may briefly leave rows ahead of the restored counts) is logged as an error
- * and counted in the metric {@code auditMismatches}; the gauge {@code auditUnaccounted} shows the
- * records received and not yet accounted for (in flight while the job runs, 0 after a drain).
+ * and counted in the metric {@code auditMismatches}; the gauge {@value #IN_TABLES_GAUGE} shows the
+ * records the tables show received and not yet accounted for (in flight while the job runs, 0 after
+ * a drain). It is not the exact balance {@code auditUnaccounted} ({@link AuditUnaccountedGauge}),
+ * which the audit balance sets at every checkpoint and the alert reads (docs/operations.md, "The
+ * job's metrics").
  *
  * <p>Runs once (parallelism 1, one key); it reads a few sums and row counts per check.
  */
 public class AuditWatch extends KeyedProcessFunction<Integer, HourlyAudit, Void> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(AuditWatch.class);
+
+  /** The gauge of the tables' difference, in flight while the job runs. */
+  public static final String IN_TABLES_GAUGE = "auditUnaccountedInTables";
 
   /** Checks in a row that must see a mismatch before it is reported. */
   static final int CONSECUTIVE = 3;
@@ -65,7 +71,7 @@ public class AuditWatch extends KeyedProcessFunction<Integer, HourlyAudit, Void>
   @Override
   public void open(OpenContext ctx) {
     nextCheck = getRuntimeContext().getState(new ValueStateDescriptor<>("next-check", Types.LONG));
-    getRuntimeContext().getMetricGroup().gauge("auditUnaccounted", () -> unaccounted);
+    getRuntimeContext().getMetricGroup().gauge(IN_TABLES_GAUGE, () -> unaccounted);
     mismatches = getRuntimeContext().getMetricGroup().counter("auditMismatches");
   }
 

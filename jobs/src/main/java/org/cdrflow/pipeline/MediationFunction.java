@@ -1,7 +1,6 @@
 package org.cdrflow.pipeline;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.cdrflow.cdr.IncomingCdr;
@@ -11,21 +10,17 @@ import org.cdrflow.mediation.MediationOutcome;
 import org.cdrflow.reference.ReferenceDataProvider;
 
 /** The thin Flink wrapper around {@link CdrMediation}: results out, rejects and audit aside. */
-public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall>
-    implements CheckpointListener {
+public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall> {
   private static final long serialVersionUID = 1L;
 
   private final ReferenceDataProvider reference;
   private final String homeOperatorId;
-  private final InjectedFault fault;
   private transient CdrMediation mediation;
   private transient JobMetrics.Mediation metrics;
 
-  public MediationFunction(
-      ReferenceDataProvider reference, String homeOperatorId, InjectedFault fault) {
+  public MediationFunction(ReferenceDataProvider reference, String homeOperatorId) {
     this.reference = reference;
     this.homeOperatorId = homeOperatorId;
-    this.fault = fault;
   }
 
   @Override
@@ -36,22 +31,12 @@ public class MediationFunction extends ProcessFunction<IncomingCdr, MediatedCall
   }
 
   @Override
-  public void notifyCheckpointComplete(long checkpointId) {
-    if (fault != null) {
-      fault.onCheckpointComplete();
-    }
-  }
-
-  @Override
   public void close() {
     reference.close();
   }
 
   @Override
   public void processElement(IncomingCdr in, Context ctx, Collector<MediatedCall> out) {
-    if (fault != null) {
-      fault.onRecord();
-    }
     long now = ctx.timerService().currentProcessingTime();
     metrics.received(in.recordType, in.decoded());
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.RECEIVED, 1, now));

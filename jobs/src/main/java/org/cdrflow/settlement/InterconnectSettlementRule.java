@@ -11,10 +11,10 @@ import org.cdrflow.reference.InterconnectRate;
 import org.cdrflow.reference.ReferenceData;
 
 /**
- * Decides whether and how one event is settled with another operator (SPEC §7, docs/settlement.md):
- * the partner, the direction, the product and the {@code interconnect_rate} in force at the event
- * time. Every lookup is as of the event time, so replaying an old event gives the answer it had
- * then.
+ * Decides whether and how one event is settled with another operator (docs/settlement.md, "What is
+ * settled, and with whom"): the partner, the direction, the product and the {@code
+ * interconnect_rate} in force at the event time. Every lookup is as of the event time, so replaying
+ * an old event gives the answer it had then.
  *
  * <p>Originated events (MOC, FWD, SMS_MO) are settled OUT by what was dialled: the destination
  * decides whether a termination fee is owed and to whom. Terminated events (MTC, SMS_MT) are
@@ -89,7 +89,8 @@ public final class InterconnectSettlementRule implements Serializable {
     if (numberClass == NumberClass.TOLL_FREE) {
       return notSettled(NotSettledReason.TOLL_FREE);
     }
-    // Short and emergency numbers are the only ones kept as dialled (SPEC §5.2): a number
+    // Short and emergency numbers are the only ones kept as dialled (docs/numbers.md, "Short and
+    // emergency numbers"): a number
     // without '+' has no operator to settle with, whatever its class says.
     if (numberClass == NumberClass.SHORT || !number.startsWith("+")) {
       return notSettled(NotSettledReason.SHORT);

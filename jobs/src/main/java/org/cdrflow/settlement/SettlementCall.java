@@ -13,7 +13,8 @@ import org.cdrflow.schema.RecordType;
 
 /**
  * One row of {@code settlement_call}: a settled event with its partner, product, price and amount
- * (SPEC §7, §8). A Flink POJO: public fields and a no-argument constructor.
+ * (docs/settlement.md, "`settlement_call`: one row per settled event"). A Flink POJO: public fields
+ * and a no-argument constructor.
  *
  * <p>{@link #settlementId} is derived from the line key, so writing the same event again (replay,
  * recovery, reprocess) upserts the same row instead of adding one.

@@ -5,10 +5,11 @@ import java.time.LocalDate;
 import java.util.Objects;
 
 /**
- * One row of {@code settlement_daily} (SPEC §8), keyed by (partnerId, direction, product, currency,
- * day). Its figures are the absolute totals of the key's detail rows, so the sink overwrites the
- * stored row with them (upsert); it never adds them to what is stored, which would count an event
- * again after every recovery or replay. A Flink POJO.
+ * One row of {@code settlement_daily} (docs/settlement.md, "`settlement_daily`: one row per
+ * partner, direction, product, currency and day"), keyed by (partnerId, direction, product,
+ * currency, day). Its figures are the absolute totals of the key's detail rows, so the sink
+ * overwrites the stored row with them (upsert); it never adds them to what is stored, which would
+ * count an event again after every recovery or replay. A Flink POJO.
  */
 public class SettlementDailyRow {
   public String partnerId;

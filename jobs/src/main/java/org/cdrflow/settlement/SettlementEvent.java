@@ -12,7 +12,7 @@ import org.cdrflow.schema.RecordType;
  *
  * @param recordType MOC, MTC, FWD, SMS_MO, SMS_MT or DATA
  * @param visitedZone where our subscriber was; null means at home (a null {@code visitedPlmn} is
- *     home, SPEC §3)
+ *     home, docs/numbers.md "Visited country")
  * @param counterpartNumber the other party in E.164, or the dialled digits of a short or emergency
  *     number; may be null (DATA, a withheld calling number)
  * @param counterpartClass the class of the counterpart number; may be null

@@ -5,8 +5,9 @@ import java.math.RoundingMode;
 import java.util.Objects;
 
 /**
- * The wholesale amount of one settled event (SPEC §7): per second of actual duration for a price
- * per minute, per message for a price per SMS, kept to 6 decimals, rounded half-up once.
+ * The wholesale amount of one settled event (docs/settlement.md, "Arithmetic"): per second of
+ * actual duration for a price per minute, per message for a price per SMS, kept to 6 decimals,
+ * rounded half-up once.
  *
  * <p>The product {@code seconds × price} is exact; only the division by 60 rounds. Rounding each
  * event to 6 decimals (not to øre) keeps the sum of a month within fractions of an øre of the exact

@@ -1,6 +1,6 @@
 /**
- * Interconnect settlement (SPEC §7, docs/settlement.md): which events are settled with which
- * partner, at which wholesale price, and the detail, daily and monthly figures finance pulls.
+ * Interconnect settlement (docs/settlement.md): which events are settled with which partner, at
+ * which wholesale price, and the detail, daily and monthly figures finance pulls.
  *
  * <p>Plain Java business rules, no Flink types: the Flink operators of the pipeline call {@link
  * org.cdrflow.settlement.InterconnectSettlementRule}, build {@link

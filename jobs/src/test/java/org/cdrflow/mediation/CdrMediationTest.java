@@ -34,14 +34,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Validation, normalisation and enrichment of one raw record (docs/mediation.md, "Rejects"). */
-class CdrMediationTest {
+public class CdrMediationTest {
   private static final long NOW = Instant.parse("2026-10-20T12:00:00Z").toEpochMilli();
   private static final long T = Instant.parse("2026-10-01T08:00:00Z").toEpochMilli();
   private static final String SERVED = "+4791000101";
 
   private final CdrMediation mediation = new CdrMediation("HOME");
 
-  static ReferenceData.Builder reference() {
+  public static ReferenceData.Builder reference() {
     ReferenceData.Builder b =
         ReferenceData.builder()
             .subscription(
@@ -76,7 +76,7 @@ class CdrMediationTest {
 
   private static final ReferenceData REF = reference().build();
 
-  static IncomingCdr moc(Consumer<IncomingCdr> change) {
+  public static IncomingCdr moc(Consumer<IncomingCdr> change) {
     IncomingCdr in = new IncomingCdr();
     in.sourceTopic = "cdr.raw";
     in.payload = new byte[] {1};

@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import org.cdrflow.collector.asn1.cdrflowchargingrecords.CallEventRecord;
 import org.cdrflow.collector.asn1.cdrflowchargingrecords.CdrflowExtension;
 import org.cdrflow.collector.asn1.cschargingdatatypes.LocationAreaAndCell;
@@ -161,53 +162,95 @@ public final class ChargingRecordMapper {
   }
 
   private static RawCdr sgw(SGWRecord r, String node) {
-    RawCdr c = base(r.getNodeID() != null ? r.getNodeID().toString() : node);
-    c.setRecordType(RecordType.DATA);
-    c.setCallReference(
-        reference(extension(r.getRecordExtensions()), chargingId(r.getChargingID())));
-    c.setServedImsi(imsi(r.getServedIMSI()));
-    c.setServedMsisdn(required(address(r.getServedMSISDN(), "servedMSISDN"), "servedMSISDN"));
-    c.setVisitedPlmn(plmnId(r.getServingNodePLMNIdentifier()));
-    c.setSeizureTime(
-        time(required(r.getRecordOpeningTime(), "recordOpeningTime"), "recordOpeningTime"));
-    c.setDurationSeconds(intValue(required(r.getDuration(), "duration"), "duration"));
-    psCause(c, r.getCauseForRecClosing(), r.getRecordSequenceNumber());
+    RawCdr c =
+        dataSession(
+            node,
+            r.getNodeID(),
+            r.getRecordExtensions(),
+            r.getChargingID(),
+            r.getServedIMSI(),
+            r.getServedMSISDN(),
+            r.getServingNodePLMNIdentifier(),
+            r.getRecordOpeningTime(),
+            r.getDuration(),
+            r.getCauseForRecClosing(),
+            r.getRecordSequenceNumber());
     if (r.getListOfTrafficVolumes() != null) {
-      long up = 0;
-      long down = 0;
-      for (ChangeOfCharCondition v : r.getListOfTrafficVolumes().getChangeOfCharCondition()) {
-        up = Math.addExact(up, volume(v.getDataVolumeGPRSUplink()));
-        down = Math.addExact(down, volume(v.getDataVolumeGPRSDownlink()));
-      }
-      c.setUplinkBytes(up);
-      c.setDownlinkBytes(down);
+      volumes(
+          c,
+          r.getListOfTrafficVolumes().getChangeOfCharCondition(),
+          ChangeOfCharCondition::getDataVolumeGPRSUplink,
+          ChangeOfCharCondition::getDataVolumeGPRSDownlink);
     }
     return c;
   }
 
   private static RawCdr pgw(PGWRecord r, String node) {
-    RawCdr c = base(r.getNodeID() != null ? r.getNodeID().toString() : node);
-    c.setRecordType(RecordType.DATA);
-    c.setCallReference(
-        reference(extension(r.getRecordExtensions()), chargingId(r.getChargingID())));
-    c.setServedImsi(imsi(r.getServedIMSI()));
-    c.setServedMsisdn(required(address(r.getServedMSISDN(), "servedMSISDN"), "servedMSISDN"));
-    c.setVisitedPlmn(plmnId(r.getServingNodePLMNIdentifier()));
-    c.setSeizureTime(
-        time(required(r.getRecordOpeningTime(), "recordOpeningTime"), "recordOpeningTime"));
-    c.setDurationSeconds(intValue(required(r.getDuration(), "duration"), "duration"));
-    psCause(c, r.getCauseForRecClosing(), r.getRecordSequenceNumber());
+    RawCdr c =
+        dataSession(
+            node,
+            r.getNodeID(),
+            r.getRecordExtensions(),
+            r.getChargingID(),
+            r.getServedIMSI(),
+            r.getServedMSISDN(),
+            r.getServingNodePLMNIdentifier(),
+            r.getRecordOpeningTime(),
+            r.getDuration(),
+            r.getCauseForRecClosing(),
+            r.getRecordSequenceNumber());
     if (r.getListOfServiceData() != null) {
-      long up = 0;
-      long down = 0;
-      for (ChangeOfServiceCondition v : r.getListOfServiceData().getChangeOfServiceCondition()) {
-        up = Math.addExact(up, volume(v.getDatavolumeFBCUplink()));
-        down = Math.addExact(down, volume(v.getDatavolumeFBCDownlink()));
-      }
-      c.setUplinkBytes(up);
-      c.setDownlinkBytes(down);
+      volumes(
+          c,
+          r.getListOfServiceData().getChangeOfServiceCondition(),
+          ChangeOfServiceCondition::getDatavolumeFBCUplink,
+          ChangeOfServiceCondition::getDatavolumeFBCDownlink);
     }
     return c;
+  }
+
+  /**
+   * What an SGW and a PGW record say alike about a data session (docs/formats.md, "Field mapping");
+   * only the lists of volumes differ between the two.
+   */
+  private static RawCdr dataSession(
+      String node,
+      Object nodeId,
+      ManagementExtensions extensions,
+      BerInteger chargingId,
+      BerOctetString imsi,
+      BerOctetString msisdn,
+      BerOctetString servingPlmn,
+      BerOctetString openingTime,
+      BerInteger duration,
+      BerInteger causeForRecClosing,
+      BerInteger sequence) {
+    RawCdr c = base(nodeId != null ? nodeId.toString() : node);
+    c.setRecordType(RecordType.DATA);
+    c.setCallReference(reference(extension(extensions), chargingId(chargingId)));
+    c.setServedImsi(imsi(imsi));
+    c.setServedMsisdn(required(address(msisdn, "servedMSISDN"), "servedMSISDN"));
+    c.setVisitedPlmn(plmnId(servingPlmn));
+    c.setSeizureTime(time(required(openingTime, "recordOpeningTime"), "recordOpeningTime"));
+    c.setDurationSeconds(intValue(required(duration, "duration"), "duration"));
+    psCause(c, causeForRecClosing, sequence);
+    return c;
+  }
+
+  /** Uplink and downlink bytes: the sums over the record's list of volume changes. */
+  private static <V> void volumes(
+      RawCdr c,
+      List<V> changes,
+      Function<V, ? extends BerInteger> uplink,
+      Function<V, ? extends BerInteger> downlink) {
+    long up = 0;
+    long down = 0;
+    for (V v : changes) {
+      up = Math.addExact(up, volume(uplink.apply(v)));
+      down = Math.addExact(down, volume(downlink.apply(v)));
+    }
+    c.setUplinkBytes(up);
+    c.setDownlinkBytes(down);
   }
 
   // ---- fields ----

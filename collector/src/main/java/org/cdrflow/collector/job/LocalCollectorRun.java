@@ -8,9 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.cdrflow.collector.ber.ChargingFileDecoder;
 import org.cdrflow.collector.ber.CollectedFile;
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.connectors.config.LocalRunSettings;
 
 /** {@code cdrflow collect} on a local Flink MiniCluster, and the operator's release of a file. */
 public final class LocalCollectorRun {
@@ -37,15 +36,10 @@ public final class LocalCollectorRun {
    */
   public void run(Path directory, boolean once, Duration monitorInterval) throws Exception {
     Files.createDirectories(stateDir);
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        stateDir.resolve("checkpoints").toUri().toString());
     // Files become COLLECTED at checkpoints (AccountFiles): a bounded run ends with one.
-    conf.set(
-        CheckpointingOptions.CHECKPOINTING_INTERVAL,
-        config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
+    Configuration conf =
+        LocalRunSettings.checkpointed(
+            stateDir, config.duration(CdrflowConfig.LOCAL_CHECKPOINT_INTERVAL));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(1);
     CollectorJob.build(

@@ -81,9 +81,6 @@ public final class CdrflowConfig implements Serializable {
    */
   public static final String PERIOD_LATENESS = "period.lateness";
 
-  /** Recovery tests only: fail the streaming job once after this many records. */
-  public static final String TESTING_FAIL_ONCE_AFTER = "testing.fail-once-after-records";
-
   /**
    * Crash tests only: {@code replay} feeds at most this many records a second, so that a kill lands
    * in the middle of the feed (docs/reliability.md, "Crash anywhere, run it again").
@@ -166,7 +163,6 @@ public final class CdrflowConfig implements Serializable {
           RECONCILE_TOLERANCE_AMOUNT,
           RECONCILE_PAIRING_WINDOW,
           PERIOD_LATENESS,
-          TESTING_FAIL_ONCE_AFTER,
           TESTING_FEED_RATE);
 
   private final TreeMap<String, String> values = new TreeMap<>();

@@ -645,6 +645,19 @@ public final class LocalFlinkCluster implements AutoCloseable {
     return options.taskManagers;
   }
 
+  /**
+   * The process of the JobManager ({@code "jobmanager"}) or of a TaskManager ({@code
+   * "taskmanager-N"}, as {@code taskmanager.resource-id} names it), e.g. to kill it as a crash
+   * would (StandaloneClusterIT, docs/reliability.md).
+   */
+  public synchronized ProcessHandle process(String name) {
+    return children.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .map(c -> c.process().toHandle())
+        .orElseThrow(() -> new IllegalArgumentException("no Flink process named " + name));
+  }
+
   public int slotsPerTaskManager() {
     return options.slotsPerTaskManager;
   }

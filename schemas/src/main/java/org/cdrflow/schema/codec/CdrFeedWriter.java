@@ -27,7 +27,7 @@ import org.cdrflow.schema.RawCdr;
  * (compact, one record per line, {@code \n}-terminated, UTF-8) or an Avro object container file.
  *
  * <p>JSON lines are written in the frozen v1 layout, because a JSON line carries no schema and
- * readers assume v1 (SPEC §3). Container files embed the current schema.
+ * readers assume v1 (docs/mediation.md, "Input"). Container files embed the current schema.
  *
  * <p>Not thread-safe.
  */

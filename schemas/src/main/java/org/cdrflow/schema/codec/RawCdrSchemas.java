@@ -17,10 +17,10 @@ import org.cdrflow.schema.RawCdr;
  * The RawCdr schemas this module knows: the current one (generated class), the frozen v1 feed
  * schema, and their namespace-free twins.
  *
- * <p>Why the twins: the SPEC leaves the namespace free, and an external producer may write {@code
- * RawCdr} with no namespace. Avro fingerprints the full name, so such a payload carries a different
- * fingerprint although its bytes are identical; registering the namespace-free variant lets its
- * fingerprint resolve.
+ * <p>Why the twins: the feed format leaves the namespace free (docs/decisions.md, 9), and an
+ * external producer may write {@code RawCdr} with no namespace. Avro fingerprints the full name, so
+ * such a payload carries a different fingerprint although its bytes are identical; registering the
+ * namespace-free variant lets its fingerprint resolve.
  *
  * <p>When RawCdr evolves, keep {@code history/RawCdr-v1.avsc} untouched, add the new version's
  * previous schema as another history resource and register it in {@link #knownWriterSchemas()}, so
@@ -51,7 +51,8 @@ public final class RawCdrSchemas {
 
   /**
    * The frozen v1 schema. Avro JSON feed lines carry no schema, so they are always read (and
-   * written) in this layout; data of this version must stay readable forever (SPEC §3).
+   * written) in this layout; data of this version must stay readable forever (docs/mediation.md,
+   * "Input").
    */
   public static Schema v1() {
     return V1;
