@@ -48,8 +48,12 @@ public final class BenchRun {
     ROCKSDB,
     ANONYMISE,
     LATENCY,
-    RECONCILE
+    RECONCILE,
+    COLLECT
   }
+
+  /** The phases that need neither the generated JSON feed nor the embedded stack. */
+  static final Set<Phase> WITHOUT_STACK = EnumSet.of(Phase.COLLECT);
 
   /** Targets of the performance issue (docs/benchmarks.md). */
   static final double TARGET_END_TO_END = 100_000;
@@ -59,6 +63,7 @@ public final class BenchRun {
   static final double TARGET_ANONYMISATION = 200_000;
   static final double TARGET_RECONCILE = 200_000;
   static final double TARGET_STATE_BYTES_PER_SUBSCRIPTION = 1024;
+  static final double TARGET_COLLECT_PER_CORE = 300_000;
 
   /** Partitions of the raw topic in the bench: one per source subtask. */
   static final int PARTITIONS = 2;
@@ -136,6 +141,13 @@ public final class BenchRun {
       Directories.delete(work.resolve(dir));
     }
     Directories.delete(work.resolve("state-latency"));
+
+    if (has(Phase.COLLECT)) {
+      collect(work);
+    }
+    if (WITHOUT_STACK.containsAll(settings.phases())) {
+      return finish();
+    }
 
     Path feed = work.resolve("feed").resolve("feed.jsonl");
     Path reference = work.resolve("feed").resolve("reference");
@@ -282,7 +294,12 @@ public final class BenchRun {
       }
       ratios(consumeRate, endToEndRate, ingestRate);
     }
-    bench.put("finished_at", Instant.now().toString());
+    return finish();
+  }
+
+  /** Writes bench-result.json and prints the table; returns the result file. */
+  private Path finish() throws Exception {
+    report.section("bench").put("finished_at", Instant.now().toString());
     Path result = settings.out().resolve("bench-result.json");
     report.writeJson(result);
     out.println();
@@ -709,6 +726,46 @@ public final class BenchRun {
         rate(r.perSecond()) + " calls",
         ">= 200,000/s",
         verdict(r.perSecond() >= TARGET_RECONCILE));
+  }
+
+  /** Decoding of TS 32.298 BER files on one core (docs/benchmarks.md, "Collection"). */
+  private void collect(Path work) throws Exception {
+    // The collector decodes file by file; half a million records keep the phase short at the
+    // default size and are enough for a steady rate.
+    long n = Math.min(settings.records(), 500_000);
+    say("(8) Collection: %,d records as BER files, decoded on one core", n);
+    Map<String, Object> s = report.section("collect");
+    String load = BenchReport.loadAverage();
+    CollectThroughput.Result r =
+        CollectThroughput.measure(
+            new GeneratorSettings(
+                n,
+                (int) Math.min(settings.subscribers(), Math.max(1, n / 20)),
+                settings.seed(),
+                settings.start(),
+                GeneratorSettings.DEFAULT_DAYS,
+                settings.config().require(CdrflowConfig.HOME_OPERATOR_ID)),
+            work.resolve("collect"));
+    s.put("files", r.files());
+    s.put("bytes", r.bytes());
+    s.put("records_decoded", r.records());
+    s.put("records_rejected", r.rejected());
+    s.put("passes", CollectThroughput.PASSES);
+    s.put("cpu_seconds_per_pass", r.cpuSeconds());
+    s.put("wall_seconds_per_pass", r.wallSeconds());
+    s.put("generate_seconds", r.generateSeconds());
+    s.put("records_per_cpu_second", r.recordsPerCpuSecond());
+    s.put("load_average_before", load);
+    s.put("load_average_after", BenchReport.loadAverage());
+    say(
+        "  %,d files, %,d bytes, %,d records (%,d rejected): %.2f CPU s a pass -> %,.0f records"
+            + " per CPU-second",
+        r.files(), r.bytes(), r.records(), r.rejected(), r.cpuSeconds(), r.recordsPerCpuSecond());
+    report.row(
+        "BER decoding (records per CPU-second)",
+        rate(r.recordsPerCpuSecond()),
+        ">= 300,000/s",
+        verdict(r.recordsPerCpuSecond() >= TARGET_COLLECT_PER_CORE));
   }
 
   private void ratios(Double consume, Double endToEnd, Double ingest) {
