@@ -17,11 +17,17 @@ import org.cdrflow.generate.GeneratorSettings;
  * is written as TS 32.298 charging files by the same code as {@code generate --format ber}, the
  * files are read into memory, and the collector's {@link ChargingFileDecoder} decodes them on this
  * thread; the figure is records / this thread's CPU time, so other work on the machine does not
- * count against it. One pass warms the JIT, as a collector that runs for hours is warm.
+ * count against it. Decoding first warms the JIT, as a collector that runs for hours is warm.
  */
 final class CollectThroughput {
-  /** Decoding passes measured after the warm-up pass. */
+  /** Decoding passes measured after the warm-up. */
   static final int PASSES = 3;
+
+  /**
+   * Records decoded before the measurement: the JIT needs a few hundred thousand records before the
+   * rate is steady, longer when other work shares the cores (docs/benchmarks.md).
+   */
+  static final long WARM_UP_RECORDS = 1_500_000;
 
   private CollectThroughput() {}
 
@@ -59,7 +65,14 @@ final class CollectThroughput {
       }
     }
     ChargingFileDecoder decoder = new ChargingFileDecoder();
-    pass(decoder, names, contents);
+    long warmed = 0;
+    for (int i = 0; i < 2 || warmed < WARM_UP_RECORDS; i++) {
+      long decoded = pass(decoder, names, contents)[0];
+      if (decoded == 0) {
+        break;
+      }
+      warmed += decoded;
+    }
 
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long records = 0;
