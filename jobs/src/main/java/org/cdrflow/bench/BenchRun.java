@@ -49,7 +49,8 @@ public final class BenchRun {
     ANONYMISE,
     LATENCY,
     RECONCILE,
-    COLLECT
+    COLLECT,
+    FRAUD
   }
 
   /** The phases that need neither the generated JSON feed nor the embedded stack. */
@@ -64,6 +65,8 @@ public final class BenchRun {
   static final double TARGET_RECONCILE = 200_000;
   static final double TARGET_STATE_BYTES_PER_SUBSCRIPTION = 1024;
   static final double TARGET_COLLECT_PER_CORE = 300_000;
+  static final double TARGET_FRAUD_CPU_MS_PER_1000 = 3;
+  static final double TARGET_FRAUD_STATE_BYTES_PER_SUBSCRIPTION = 300;
 
   /** Partitions of the raw topic in the bench: one per source subtask. */
   static final int PARTITIONS = 2;
@@ -291,6 +294,9 @@ public final class BenchRun {
       }
       if (has(Phase.RECONCILE)) {
         reconcile(jdbc, work);
+      }
+      if (has(Phase.FRAUD)) {
+        fraud(config, jdbc, work);
       }
       ratios(consumeRate, endToEndRate, ingestRate);
     }
@@ -726,6 +732,113 @@ public final class BenchRun {
         rate(r.perSecond()) + " calls",
         ">= 200,000/s",
         verdict(r.perSecond() >= TARGET_RECONCILE));
+  }
+
+  /**
+   * What abnormal-usage detection adds (docs/benchmarks.md, "Fraud detection"): the pipeline on
+   * RocksDB, as the ROCKSDB phase runs it, with the detection stage and without it ({@code
+   * fraud.detection.enabled}); the difference in this JVM's CPU per 1,000 records, and the
+   * detection operator's state in the checkpoint after the whole feed, per active subscription.
+   */
+  private void fraud(CdrflowConfig config, JdbcSettings jdbc, Path work) throws Exception {
+    say("(9) Fraud detection: the pipeline with and without it (RocksDB state backend)");
+    Path localDir = work.resolve("rocksdb");
+    Map<String, String> flink = new LinkedHashMap<>();
+    flink.put("state.backend.type", "rocksdb");
+    flink.put("execution.checkpointing.incremental", "true");
+    flink.put("state.backend.rocksdb.use-bloom-filter", "true");
+    flink.put("state.backend.rocksdb.localdir", localDir.toString());
+    Map<String, Object> s = report.section("fraud");
+    double[] jvm = new double[2];
+    long[] footprint = new long[2];
+    long[] detectionState = {-1};
+    double[] threadSeconds = {0};
+    for (int run = 0; run < 2; run++) {
+      boolean on = run == 0;
+      Path stateDir = work.resolve(on ? "state-fraud-on" : "state-fraud-off");
+      Map<String, Object> section = new LinkedHashMap<>();
+      int r = run;
+      try (FraudCost.TaskThreads threads = new FraudCost.TaskThreads()) {
+        Runnable sizeState =
+            () -> {
+              try {
+                Path root = stateDir.resolve("checkpoints");
+                long seen =
+                    Directories.latestCheckpoint(root).map(Directories.Checkpoint::id).orElse(0L);
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                Optional<Directories.Checkpoint> chk = Directories.latestCheckpoint(root);
+                while ((chk.isEmpty() || chk.get().id() <= seen) && System.nanoTime() < deadline) {
+                  Thread.sleep(100);
+                  chk = Directories.latestCheckpoint(root);
+                }
+                if (chk.isPresent()) {
+                  footprint[r] = Directories.size(chk.get().dir().getParent(), "");
+                  if (on) {
+                    detectionState[0] =
+                        FraudCost.operatorStateBytes(chk.get().dir(), FraudCost.OPERATOR_UID)
+                            .orElse(-1);
+                  }
+                }
+                if (on) {
+                  threadSeconds[0] = threads.stop();
+                }
+              } catch (Exception e) {
+                say("  could not size the checkpoint: %s", e.getMessage());
+              }
+            };
+        pipeline(
+            config.with(Map.of(CdrflowConfig.FRAUD_DETECTION_ENABLED, Boolean.toString(on))),
+            on ? "bench-fraud-on" : "bench-fraud-off",
+            stateDir,
+            flink,
+            section,
+            jdbc,
+            sizeState);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> cpuSeconds = (Map<String, Object>) section.get("cpu_seconds");
+      jvm[run] = (double) cpuSeconds.get("jvm_flink_and_clients");
+      s.put(on ? "with_detection" : "without_detection", section);
+      Directories.delete(stateDir);
+    }
+    long active;
+    try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+        Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("select count(distinct subscription_id) from invoice_line")) {
+      r.next();
+      active = r.getLong(1);
+    }
+    double records = settings.records();
+    double addedMs = (jvm[0] - jvm[1]) * 1e6 / records;
+    double threadMs = threadSeconds[0] * 1e6 / records;
+    double perSub =
+        active == 0 || detectionState[0] < 0 ? Double.NaN : detectionState[0] / (double) active;
+    s.put("flink_settings", flink);
+    s.put("added_jvm_cpu_ms_per_1000_records", addedMs);
+    s.put("detection_task_threads_cpu_ms_per_1000_records", threadMs);
+    s.put("detection_state_bytes", detectionState[0]);
+    s.put("active_subscriptions", active);
+    s.put("detection_state_bytes_per_active_subscription", perSub);
+    s.put("checkpoint_bytes_with_detection", footprint[0]);
+    s.put("checkpoint_bytes_without_detection", footprint[1]);
+    s.put(
+        "checkpoint_bytes_difference_per_active_subscription",
+        active == 0 ? Double.NaN : (footprint[0] - footprint[1]) / (double) active);
+    say(
+        "  JVM CPU %.1f s with, %.1f s without: %+.2f ms per 1,000 records (detection's own"
+            + " threads %.2f ms); detection state %,d bytes, %,d active subscriptions -> %,.0f"
+            + " bytes each",
+        jvm[0], jvm[1], addedMs, threadMs, detectionState[0], active, perSub);
+    report.row(
+        "Fraud detection: added JVM CPU per 1,000 records",
+        String.format(Locale.ROOT, "%.2f ms", addedMs),
+        "<= 3 ms",
+        verdict(addedMs <= TARGET_FRAUD_CPU_MS_PER_1000));
+    report.row(
+        "Fraud detection: state per active subscription",
+        String.format(Locale.ROOT, "%,.0f B", perSub),
+        "<= 300 B",
+        verdict(perSub <= TARGET_FRAUD_STATE_BYTES_PER_SUBSCRIPTION));
   }
 
   /** Decoding of TS 32.298 BER files on one core (docs/benchmarks.md, "Collection"). */

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 class MediationJobTopologyTest {
 
   private static StreamGraph topology() {
+    return topology(true);
+  }
+
+  private static StreamGraph topology(boolean fraudDetection) {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     MediationJob.build(
         env,
@@ -44,8 +48,8 @@ class MediationJobTopologyTest {
             new DiscardingSink<>(),
             new DiscardingSink<>(),
             new DiscardingSink<>(),
-            new DiscardingSink<>(),
-            new DiscardingSink<>()));
+            fraudDetection ? new DiscardingSink<>() : null,
+            fraudDetection ? new DiscardingSink<>() : null));
     return env.getStreamGraph();
   }
 
@@ -96,5 +100,16 @@ class MediationJobTopologyTest {
     assertTrue(
         upstream.contains("rate") && upstream.contains("assemble-calls"), upstream::toString);
     assertFalse(upstreamOf(graph, "invoice-line").contains("detect-fraud"), "rating never waits");
+  }
+
+  /** fraud.detection.enabled=false (no alert output) leaves the stage out; rating is unchanged. */
+  @Test
+  void withoutAlertOutputsTheDetectionStageIsLeftOut() {
+    StreamGraph graph = topology(false);
+    assertTrue(
+        graph.getStreamNodes().stream()
+            .noneMatch(n -> "detect-fraud".equals(n.getTransformationUID())),
+        "no detection stage");
+    assertTrue(upstreamOf(graph, "invoice-line").contains("rate"));
   }
 }

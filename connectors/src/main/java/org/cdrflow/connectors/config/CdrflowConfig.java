@@ -81,6 +81,12 @@ public final class CdrflowConfig implements Serializable {
    */
   public static final String PERIOD_LATENESS = "period.lateness";
 
+  /**
+   * Whether the streaming job runs its abnormal-usage detection stage (docs/fraud.md); {@code
+   * false} leaves the stage out of the job, which is how {@code bench} measures what it costs.
+   */
+  public static final String FRAUD_DETECTION_ENABLED = "fraud.detection.enabled";
+
   /** Recovery tests only: fail the streaming job once after this many records. */
   public static final String TESTING_FAIL_ONCE_AFTER = "testing.fail-once-after-records";
 
@@ -118,7 +124,8 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(RECONCILE_TOLERANCE_DURATION, "PT1S"),
           Map.entry(RECONCILE_TOLERANCE_AMOUNT, "0.01"),
           Map.entry(RECONCILE_PAIRING_WINDOW, "PT10M"),
-          Map.entry(PERIOD_LATENESS, "P3D"));
+          Map.entry(PERIOD_LATENESS, "P3D"),
+          Map.entry(FRAUD_DETECTION_ENABLED, "true"));
 
   /**
    * Config key of the streaming job (StateLineage): rebuild aggregates on a start without state.
@@ -167,7 +174,8 @@ public final class CdrflowConfig implements Serializable {
           RECONCILE_PAIRING_WINDOW,
           PERIOD_LATENESS,
           TESTING_FAIL_ONCE_AFTER,
-          TESTING_FEED_RATE);
+          TESTING_FEED_RATE,
+          FRAUD_DETECTION_ENABLED);
 
   private final TreeMap<String, String> values = new TreeMap<>();
 
