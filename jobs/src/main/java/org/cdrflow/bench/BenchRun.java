@@ -56,6 +56,9 @@ public final class BenchRun {
   /** The phases that need neither the generated JSON feed nor the embedded stack. */
   static final Set<Phase> WITHOUT_STACK = EnumSet.of(Phase.COLLECT);
 
+  /** The phases that need the stack but not the generated feed on the raw topic. */
+  static final Set<Phase> WITHOUT_FEED = EnumSet.of(Phase.COLLECT, Phase.RECONCILE);
+
   /** Targets of the performance issue (docs/benchmarks.md). */
   static final double TARGET_END_TO_END = 100_000;
 
@@ -154,29 +157,32 @@ public final class BenchRun {
 
     Path feed = work.resolve("feed").resolve("feed.jsonl");
     Path reference = work.resolve("feed").resolve("reference");
-    say(
-        "Generating %,d records for %,d subscribers (feed from %s)",
-        settings.records(), settings.subscribers(), settings.start());
-    GeneratedFeedSummary generated =
-        FeedGenerator.write(
-            new GeneratorSettings(
-                settings.records(),
-                settings.subscribers(),
-                settings.seed(),
-                settings.start(),
-                GeneratorSettings.DEFAULT_DAYS,
-                settings.config().require(CdrflowConfig.HOME_OPERATOR_ID)),
-            feed,
-            reference);
-    say("  %s", generated.summaryLine());
-    Map<String, Object> gen = report.section("feed");
-    gen.put("records", generated.records());
-    gen.put("duplicates", generated.duplicates());
-    gen.put("malformed", generated.malformed());
-    gen.put("unknown_subscriber", generated.unknownSubscriber());
-    gen.put("unanswered", generated.unanswered());
-    gen.put("partial_records", generated.partialRecords());
-    gen.put("generate_seconds", generated.elapsedMillis() / 1000.0);
+    boolean feedNeeded = !WITHOUT_FEED.containsAll(settings.phases());
+    if (feedNeeded) {
+      say(
+          "Generating %,d records for %,d subscribers (feed from %s)",
+          settings.records(), settings.subscribers(), settings.start());
+      GeneratedFeedSummary generated =
+          FeedGenerator.write(
+              new GeneratorSettings(
+                  settings.records(),
+                  settings.subscribers(),
+                  settings.seed(),
+                  settings.start(),
+                  GeneratorSettings.DEFAULT_DAYS,
+                  settings.config().require(CdrflowConfig.HOME_OPERATOR_ID)),
+              feed,
+              reference);
+      say("  %s", generated.summaryLine());
+      Map<String, Object> gen = report.section("feed");
+      gen.put("records", generated.records());
+      gen.put("duplicates", generated.duplicates());
+      gen.put("malformed", generated.malformed());
+      gen.put("unknown_subscriber", generated.unknownSubscriber());
+      gen.put("unanswered", generated.unanswered());
+      gen.put("partial_records", generated.partialRecords());
+      gen.put("generate_seconds", generated.elapsedMillis() / 1000.0);
+    }
 
     // The jobs checkpoint at the production interval (checkpoint.interval), not at the local
     // runs' 1 s that makes small replays end fast: a snapshot of the whole heap state every
@@ -215,26 +221,28 @@ public final class BenchRun {
       JdbcSettings jdbc = config.jdbc();
       String bootstrap = config.require(CdrflowConfig.KAFKA_BOOTSTRAP);
 
-      Measured load = begin();
-      new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
-      Map<String, Object> ref = report.section("reference_load");
-      end(load, ref);
-      say("  reference data loaded in %.1f s", (double) ref.get("seconds"));
+      if (feedNeeded) {
+        Measured load = begin();
+        new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
+        Map<String, Object> ref = report.section("reference_load");
+        end(load, ref);
+        say("  reference data loaded in %.1f s", (double) ref.get("seconds"));
 
-      Measured preload = begin();
-      long sent;
-      try (FeedProducer producer =
-          new FeedProducer(
-              bootstrap, config.get(CdrflowConfig.TOPIC_RAW), config.kafkaClientProperties())) {
-        sent = producer.send(feed, null);
+        Measured preload = begin();
+        long sent;
+        try (FeedProducer producer =
+            new FeedProducer(
+                bootstrap, config.get(CdrflowConfig.TOPIC_RAW), config.kafkaClientProperties())) {
+          sent = producer.send(feed, null);
+        }
+        Map<String, Object> pre = report.section("preload");
+        end(preload, pre);
+        pre.put("records", sent);
+        pre.put("records_per_second", sent / (double) pre.get("seconds"));
+        say(
+            "  preloaded %,d records into %s (%d partitions) in %.1f s",
+            sent, config.get(CdrflowConfig.TOPIC_RAW), PARTITIONS, (double) pre.get("seconds"));
       }
-      Map<String, Object> pre = report.section("preload");
-      end(preload, pre);
-      pre.put("records", sent);
-      pre.put("records_per_second", sent / (double) pre.get("seconds"));
-      say(
-          "  preloaded %,d records into %s (%d partitions) in %.1f s",
-          sent, config.get(CdrflowConfig.TOPIC_RAW), PARTITIONS, (double) pre.get("seconds"));
 
       Double consumeRate = null;
       Double endToEndRate = null;
