@@ -48,8 +48,16 @@ public final class BenchRun {
     ROCKSDB,
     ANONYMISE,
     LATENCY,
-    RECONCILE
+    RECONCILE,
+    COLLECT,
+    FRAUD
   }
+
+  /** The phases that need neither the generated JSON feed nor the embedded stack. */
+  static final Set<Phase> WITHOUT_STACK = EnumSet.of(Phase.COLLECT);
+
+  /** The phases that need the stack but not the generated feed on the raw topic. */
+  static final Set<Phase> WITHOUT_FEED = EnumSet.of(Phase.COLLECT, Phase.RECONCILE);
 
   /** Targets of the performance issue (docs/benchmarks.md). */
   static final double TARGET_END_TO_END = 100_000;
@@ -60,6 +68,9 @@ public final class BenchRun {
   static final double TARGET_RECONCILE = 200_000;
   static final double TARGET_STATE_BYTES_PER_SUBSCRIPTION = 1024;
   static final double TARGET_REFERENCE_LOAD = 1_000_000 / 60.0;
+  static final double TARGET_COLLECT_PER_CORE = 300_000;
+  static final double TARGET_FRAUD_CPU_MS_PER_1000 = 3;
+  static final double TARGET_FRAUD_STATE_BYTES_PER_SUBSCRIPTION = 300;
 
   /** Partitions of the raw topic in the bench: one per source subtask. */
   static final int PARTITIONS = 2;
@@ -138,31 +149,41 @@ public final class BenchRun {
     }
     Directories.delete(work.resolve("state-latency"));
 
+    if (has(Phase.COLLECT)) {
+      collect(work);
+    }
+    if (WITHOUT_STACK.containsAll(settings.phases())) {
+      return finish();
+    }
+
     Path feed = work.resolve("feed").resolve("feed.jsonl");
     Path reference = work.resolve("feed").resolve("reference");
-    say(
-        "Generating %,d records for %,d subscribers (feed from %s)",
-        settings.records(), settings.subscribers(), settings.start());
-    GeneratedFeedSummary generated =
-        FeedGenerator.write(
-            new GeneratorSettings(
-                settings.records(),
-                settings.subscribers(),
-                settings.seed(),
-                settings.start(),
-                GeneratorSettings.DEFAULT_DAYS,
-                settings.config().require(CdrflowConfig.HOME_OPERATOR_ID)),
-            feed,
-            reference);
-    say("  %s", generated.summaryLine());
-    Map<String, Object> gen = report.section("feed");
-    gen.put("records", generated.records());
-    gen.put("duplicates", generated.duplicates());
-    gen.put("malformed", generated.malformed());
-    gen.put("unknown_subscriber", generated.unknownSubscriber());
-    gen.put("unanswered", generated.unanswered());
-    gen.put("partial_records", generated.partialRecords());
-    gen.put("generate_seconds", generated.elapsedMillis() / 1000.0);
+    boolean feedNeeded = !WITHOUT_FEED.containsAll(settings.phases());
+    if (feedNeeded) {
+      say(
+          "Generating %,d records for %,d subscribers (feed from %s)",
+          settings.records(), settings.subscribers(), settings.start());
+      GeneratedFeedSummary generated =
+          FeedGenerator.write(
+              new GeneratorSettings(
+                  settings.records(),
+                  settings.subscribers(),
+                  settings.seed(),
+                  settings.start(),
+                  GeneratorSettings.DEFAULT_DAYS,
+                  settings.config().require(CdrflowConfig.HOME_OPERATOR_ID)),
+              feed,
+              reference);
+      say("  %s", generated.summaryLine());
+      Map<String, Object> gen = report.section("feed");
+      gen.put("records", generated.records());
+      gen.put("duplicates", generated.duplicates());
+      gen.put("malformed", generated.malformed());
+      gen.put("unknown_subscriber", generated.unknownSubscriber());
+      gen.put("unanswered", generated.unanswered());
+      gen.put("partial_records", generated.partialRecords());
+      gen.put("generate_seconds", generated.elapsedMillis() / 1000.0);
+    }
 
     // The jobs checkpoint at the production interval (checkpoint.interval), not at the local
     // runs' 1 s that makes small replays end fast: a snapshot of the whole heap state every
@@ -201,39 +222,41 @@ public final class BenchRun {
       JdbcSettings jdbc = config.jdbc();
       String bootstrap = config.require(CdrflowConfig.KAFKA_BOOTSTRAP);
 
-      Measured load = begin();
-      long subscriptions =
-          new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password())
-              .load(reference)
-              .rows("subscription");
-      Map<String, Object> ref = report.section("reference_load");
-      end(load, ref);
-      say("  reference data loaded in %.1f s", (double) ref.get("seconds"));
-      // The loader's figure (docs/benchmarks.md): subscriptions a second, the whole reference
-      // data's load included; the target is a million subscriptions within a minute.
-      double loadRate = subscriptions / (double) ref.get("seconds");
-      ref.put("subscriptions", subscriptions);
-      ref.put("subscriptions_per_second", loadRate);
-      report.row(
-          "Reference data load (subscriptions)",
-          rate(loadRate) + " rows",
-          ">= 16,667/s",
-          verdict(loadRate >= TARGET_REFERENCE_LOAD));
+      if (feedNeeded) {
+        Measured load = begin();
+        long subscriptions =
+            new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password())
+                .load(reference)
+                .rows("subscription");
+        Map<String, Object> ref = report.section("reference_load");
+        end(load, ref);
+        say("  reference data loaded in %.1f s", (double) ref.get("seconds"));
+        // The loader's figure (docs/benchmarks.md): subscriptions a second, the whole reference
+        // data's load included; the target is a million subscriptions within a minute.
+        double loadRate = subscriptions / (double) ref.get("seconds");
+        ref.put("subscriptions", subscriptions);
+        ref.put("subscriptions_per_second", loadRate);
+        report.row(
+            "Reference data load (subscriptions)",
+            rate(loadRate) + " rows",
+            ">= 16,667/s",
+            verdict(loadRate >= TARGET_REFERENCE_LOAD));
 
-      Measured preload = begin();
-      long sent;
-      try (FeedProducer producer =
-          new FeedProducer(
-              bootstrap, config.get(CdrflowConfig.TOPIC_RAW), config.kafkaClientProperties())) {
-        sent = producer.send(feed, null);
+        Measured preload = begin();
+        long sent;
+        try (FeedProducer producer =
+            new FeedProducer(
+                bootstrap, config.get(CdrflowConfig.TOPIC_RAW), config.kafkaClientProperties())) {
+          sent = producer.send(feed, null);
+        }
+        Map<String, Object> pre = report.section("preload");
+        end(preload, pre);
+        pre.put("records", sent);
+        pre.put("records_per_second", sent / (double) pre.get("seconds"));
+        say(
+            "  preloaded %,d records into %s (%d partitions) in %.1f s",
+            sent, config.get(CdrflowConfig.TOPIC_RAW), PARTITIONS, (double) pre.get("seconds"));
       }
-      Map<String, Object> pre = report.section("preload");
-      end(preload, pre);
-      pre.put("records", sent);
-      pre.put("records_per_second", sent / (double) pre.get("seconds"));
-      say(
-          "  preloaded %,d records into %s (%d partitions) in %.1f s",
-          sent, config.get(CdrflowConfig.TOPIC_RAW), PARTITIONS, (double) pre.get("seconds"));
 
       Double consumeRate = null;
       Double endToEndRate = null;
@@ -294,9 +317,17 @@ public final class BenchRun {
       if (has(Phase.RECONCILE)) {
         reconcile(jdbc, work);
       }
+      if (has(Phase.FRAUD)) {
+        fraud(config, jdbc, work);
+      }
       ratios(consumeRate, endToEndRate, ingestRate);
     }
-    bench.put("finished_at", Instant.now().toString());
+    return finish();
+  }
+
+  /** Writes bench-result.json and prints the table; returns the result file. */
+  private Path finish() throws Exception {
+    report.section("bench").put("finished_at", Instant.now().toString());
     Path result = settings.out().resolve("bench-result.json");
     report.writeJson(result);
     out.println();
@@ -723,6 +754,153 @@ public final class BenchRun {
         rate(r.perSecond()) + " calls",
         ">= 200,000/s",
         verdict(r.perSecond() >= TARGET_RECONCILE));
+  }
+
+  /**
+   * What abnormal-usage detection adds (docs/benchmarks.md, "Fraud detection"): the pipeline on
+   * RocksDB, as the ROCKSDB phase runs it, with the detection stage and without it ({@code
+   * fraud.detection.enabled}); the difference in this JVM's CPU per 1,000 records, and the
+   * detection operator's state in the checkpoint after the whole feed, per active subscription.
+   */
+  private void fraud(CdrflowConfig config, JdbcSettings jdbc, Path work) throws Exception {
+    say("(9) Fraud detection: the pipeline with and without it (RocksDB state backend)");
+    Path localDir = work.resolve("rocksdb");
+    Map<String, String> flink = new LinkedHashMap<>();
+    flink.put("state.backend.type", "rocksdb");
+    flink.put("execution.checkpointing.incremental", "true");
+    flink.put("state.backend.rocksdb.use-bloom-filter", "true");
+    flink.put("state.backend.rocksdb.localdir", localDir.toString());
+    Map<String, Object> s = report.section("fraud");
+    double[] jvm = new double[2];
+    long[] footprint = new long[2];
+    long[] detectionState = {-1};
+    double[] threadSeconds = {0};
+    for (int run = 0; run < 2; run++) {
+      boolean on = run == 0;
+      Path stateDir = work.resolve(on ? "state-fraud-on" : "state-fraud-off");
+      Map<String, Object> section = new LinkedHashMap<>();
+      int r = run;
+      try (FraudCost.TaskThreads threads = new FraudCost.TaskThreads()) {
+        Runnable sizeState =
+            () -> {
+              try {
+                Path root = stateDir.resolve("checkpoints");
+                long seen =
+                    Directories.latestCheckpoint(root).map(Directories.Checkpoint::id).orElse(0L);
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                Optional<Directories.Checkpoint> chk = Directories.latestCheckpoint(root);
+                while ((chk.isEmpty() || chk.get().id() <= seen) && System.nanoTime() < deadline) {
+                  Thread.sleep(100);
+                  chk = Directories.latestCheckpoint(root);
+                }
+                if (chk.isPresent()) {
+                  footprint[r] = Directories.size(chk.get().dir().getParent(), "");
+                  if (on) {
+                    detectionState[0] =
+                        FraudCost.operatorStateBytes(chk.get().dir(), FraudCost.OPERATOR_UID)
+                            .orElse(-1);
+                  }
+                }
+                if (on) {
+                  threadSeconds[0] = threads.stop();
+                }
+              } catch (Exception e) {
+                say("  could not size the checkpoint: %s", e.getMessage());
+              }
+            };
+        pipeline(
+            config.with(Map.of(CdrflowConfig.FRAUD_DETECTION_ENABLED, Boolean.toString(on))),
+            on ? "bench-fraud-on" : "bench-fraud-off",
+            stateDir,
+            flink,
+            section,
+            jdbc,
+            sizeState);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> cpuSeconds = (Map<String, Object>) section.get("cpu_seconds");
+      jvm[run] = (double) cpuSeconds.get("jvm_flink_and_clients");
+      s.put(on ? "with_detection" : "without_detection", section);
+      Directories.delete(stateDir);
+    }
+    long active;
+    try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+        Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("select count(distinct subscription_id) from invoice_line")) {
+      r.next();
+      active = r.getLong(1);
+    }
+    double records = settings.records();
+    double addedMs = (jvm[0] - jvm[1]) * 1e6 / records;
+    double threadMs = threadSeconds[0] * 1e6 / records;
+    double perSub =
+        active == 0 || detectionState[0] < 0 ? Double.NaN : detectionState[0] / (double) active;
+    s.put("flink_settings", flink);
+    s.put("added_jvm_cpu_ms_per_1000_records", addedMs);
+    s.put("detection_task_threads_cpu_ms_per_1000_records", threadMs);
+    s.put("detection_state_bytes", detectionState[0]);
+    s.put("active_subscriptions", active);
+    s.put("detection_state_bytes_per_active_subscription", perSub);
+    s.put("checkpoint_bytes_with_detection", footprint[0]);
+    s.put("checkpoint_bytes_without_detection", footprint[1]);
+    s.put(
+        "checkpoint_bytes_difference_per_active_subscription",
+        active == 0 ? Double.NaN : (footprint[0] - footprint[1]) / (double) active);
+    say(
+        "  JVM CPU %.1f s with, %.1f s without: %+.2f ms per 1,000 records (detection's own"
+            + " threads %.2f ms); detection state %,d bytes, %,d active subscriptions -> %,.0f"
+            + " bytes each",
+        jvm[0], jvm[1], addedMs, threadMs, detectionState[0], active, perSub);
+    report.row(
+        "Fraud detection: added JVM CPU per 1,000 records",
+        String.format(Locale.ROOT, "%.2f ms", addedMs),
+        "<= 3 ms",
+        verdict(addedMs <= TARGET_FRAUD_CPU_MS_PER_1000));
+    report.row(
+        "Fraud detection: state per active subscription",
+        String.format(Locale.ROOT, "%,.0f B", perSub),
+        "<= 300 B",
+        verdict(perSub <= TARGET_FRAUD_STATE_BYTES_PER_SUBSCRIPTION));
+  }
+
+  /** Decoding of TS 32.298 BER files on one core (docs/benchmarks.md, "Collection"). */
+  private void collect(Path work) throws Exception {
+    // The collector decodes file by file; half a million records keep the phase short at the
+    // default size and are enough for a steady rate.
+    long n = Math.min(settings.records(), 500_000);
+    say("(8) Collection: %,d records as BER files, decoded on one core", n);
+    Map<String, Object> s = report.section("collect");
+    String load = BenchReport.loadAverage();
+    CollectThroughput.Result r =
+        CollectThroughput.measure(
+            new GeneratorSettings(
+                n,
+                (int) Math.min(settings.subscribers(), Math.max(1, n / 20)),
+                settings.seed(),
+                settings.start(),
+                GeneratorSettings.DEFAULT_DAYS,
+                settings.config().require(CdrflowConfig.HOME_OPERATOR_ID)),
+            work.resolve("collect"));
+    s.put("files", r.files());
+    s.put("bytes", r.bytes());
+    s.put("records_decoded", r.records());
+    s.put("records_rejected", r.rejected());
+    s.put("passes", CollectThroughput.PASSES);
+    s.put("cpu_seconds_per_pass", r.cpuSeconds());
+    s.put("wall_seconds_per_pass", r.wallSeconds());
+    s.put("generate_seconds", r.generateSeconds());
+    s.put("records_per_cpu_second", r.recordsPerCpuSecond());
+    s.put("load_average_before", load);
+    s.put("load_average_after", BenchReport.loadAverage());
+    say(
+        "  %,d files, %,d bytes, %,d records (%,d rejected): %.2f CPU s a pass -> %,.0f records"
+            + " per CPU-second",
+        r.files(), r.bytes(), r.records(), r.rejected(), r.cpuSeconds(), r.recordsPerCpuSecond());
+    report.row(
+        "BER decoding (records per CPU-second)",
+        rate(r.recordsPerCpuSecond()),
+        ">= 300,000/s",
+        verdict(r.recordsPerCpuSecond() >= TARGET_COLLECT_PER_CORE));
   }
 
   private void ratios(Double consume, Double endToEnd, Double ingest) {

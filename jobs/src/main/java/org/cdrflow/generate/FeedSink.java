@@ -67,6 +67,9 @@ abstract class FeedSink implements Closeable {
     private record OpenFile(Path path, OutputStream out, long window) {}
 
     BerFiles(Path dir) {
+      // Copying a record (RawCdr.newBuilder) passes Avro's class check; no codec of ours has
+      // registered our classes yet when the BER files are the first thing a JVM writes.
+      org.cdrflow.schema.codec.SchemaTrust.ensureRegistered();
       this.dir = dir;
     }
 

@@ -21,6 +21,7 @@ public final class JobOutputs {
     // Lines and settlement rows are written once per rated call: their batches go by COPY
     // through a staging table. The aggregates rewrite a key repeatedly and the rejects and audit
     // are few: one upsert statement per row (docs/architecture.md, "Exactly-once effect").
+    boolean fraud = Boolean.parseBoolean(config.get(CdrflowConfig.FRAUD_DETECTION_ENABLED));
     return new MediationJob.Outputs(
         CopyUpsertSink.create(
             OutputTables.INVOICE_LINE_TABLE, OutputTables.INVOICE_LINE_ROW, jdbc, batch, interval),
@@ -50,12 +51,17 @@ public final class JobOutputs {
             jdbc,
             batch,
             interval),
-        UpsertSink.create(
-            FraudAlertOutputs.TABLE_INSERT, FraudAlertOutputs.TABLE_ROW, jdbc, batch, interval),
-        FraudAlertOutputs.topic(
-            bootstrap,
-            config.get(CdrflowConfig.TOPIC_FRAUD_ALERTS),
-            config.kafkaClientProperties()));
+        // Without detection neither alert output exists, and the job leaves the stage out.
+        fraud
+            ? UpsertSink.create(
+                FraudAlertOutputs.TABLE_INSERT, FraudAlertOutputs.TABLE_ROW, jdbc, batch, interval)
+            : null,
+        fraud
+            ? FraudAlertOutputs.topic(
+                bootstrap,
+                config.get(CdrflowConfig.TOPIC_FRAUD_ALERTS),
+                config.kafkaClientProperties())
+            : null);
   }
 
   public static MediationJob.Settings settings(CdrflowConfig config) {

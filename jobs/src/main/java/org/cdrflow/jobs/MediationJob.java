@@ -77,7 +77,10 @@ public final class MediationJob {
     }
   }
 
-  /** Where each output goes; a null sink drops that output (e.g. no topic in a test). */
+  /**
+   * Where each output goes; a null sink drops that output (e.g. no topic in a test). With both
+   * alert outputs null the detection stage is left out ({@code fraud.detection.enabled}).
+   */
   public record Outputs(
       Sink<InvoiceLine> invoiceLines,
       Sink<SettlementCall> settlementCalls,
@@ -136,7 +139,9 @@ public final class MediationJob {
             .name("Rate in event-time order");
 
     // Abnormal-usage detection: a side branch on the rated lines (docs/fraud.md).
-    FraudDetection.attach(lines, reference, outputs.fraudAlertTable(), outputs.fraudAlertTopic());
+    if (outputs.fraudAlertTable() != null || outputs.fraudAlertTopic() != null) {
+      FraudDetection.attach(lines, reference, outputs.fraudAlertTable(), outputs.fraudAlertTopic());
+    }
 
     // Settlement reads the assembled calls beside the rater: a call is settled whatever its retail
     // outcome, without waiting for the watermark (docs/settlement.md).

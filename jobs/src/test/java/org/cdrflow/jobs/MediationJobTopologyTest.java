@@ -79,6 +79,10 @@ class MediationJobTopologyTest {
               }));
 
   private static StreamGraph topology() {
+    return topology(true);
+  }
+
+  private static StreamGraph topology(boolean fraudDetection) {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     MediationJob.build(
         env,
@@ -93,8 +97,8 @@ class MediationJobTopologyTest {
             new DiscardingSink<>(),
             new DiscardingSink<>(),
             new DiscardingSink<>(),
-            new DiscardingSink<>(),
-            new DiscardingSink<>()));
+            fraudDetection ? new DiscardingSink<>() : null,
+            fraudDetection ? new DiscardingSink<>() : null));
     return env.getStreamGraph();
   }
 
@@ -238,5 +242,16 @@ class MediationJobTopologyTest {
         byHour.values().stream().mapToLong(h -> h.received).sum(),
         "every record counted as received");
     assertEquals(1, byHour.values().stream().mapToLong(h -> h.duplicates).sum(), "duplicates");
+  }
+
+  /** fraud.detection.enabled=false (no alert output) leaves the stage out; rating is unchanged. */
+  @Test
+  void withoutAlertOutputsTheDetectionStageIsLeftOut() {
+    StreamGraph graph = topology(false);
+    assertTrue(
+        graph.getStreamNodes().stream()
+            .noneMatch(n -> "detect-fraud".equals(n.getTransformationUID())),
+        "no detection stage");
+    assertTrue(upstreamOf(graph, "invoice-line").contains("rate"));
   }
 }

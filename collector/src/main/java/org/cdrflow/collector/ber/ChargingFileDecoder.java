@@ -1,6 +1,5 @@
 package org.cdrflow.collector.ber;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.cdrflow.collector.asn1.cdrflowchargingrecords.CallEventRecord;
@@ -120,16 +119,24 @@ public final class ChargingFileDecoder {
       throw new UndecodableChargingRecord(
           "record type [" + tlv.tagNumber + "] is not one cdrflow collects");
     }
-    byte[] bytes;
+    // Most records hold only components cdrflow declares: those are decoded where they lie, in
+    // the file's bytes, without a copy.
+    byte[] bytes = b;
+    int from = offset;
+    int to = end;
     try {
-      bytes = known.stripUnknown(b, offset, end, shape);
+      if (known.hasUnknown(b, offset, end, shape)) {
+        bytes = known.stripUnknown(b, offset, end, shape);
+        from = 0;
+        to = bytes.length;
+      }
     } catch (BerFramingException e) {
       throw new UndecodableChargingRecord("component framing broken: " + e.getMessage());
     }
     CallEventRecord record = new CallEventRecord();
     try {
-      int read = record.decode(new ByteArrayInputStream(bytes));
-      if (read != bytes.length) {
+      int read = record.decode(new ByteSpanInput(bytes, from, to));
+      if (read != to - from) {
         throw new UndecodableChargingRecord(shape.name + " does not fill its length");
       }
     } catch (java.io.IOException | RuntimeException e) {

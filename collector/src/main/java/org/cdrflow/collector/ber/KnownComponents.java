@@ -30,8 +30,24 @@ final class KnownComponents {
     final String name;
     final Map<Integer, Component> components = new HashMap<>();
 
+    /**
+     * {@link #components} by tag number, as an array: looked up for every component of every
+     * record, where a boxed map lookup cost more than the rest of the walk.
+     */
+    private Component[] byTag = new Component[0];
+
     Shape(String name) {
       this.name = name;
+    }
+
+    Component component(int tagNumber) {
+      return tagNumber >= 0 && tagNumber < byTag.length ? byTag[tagNumber] : null;
+    }
+
+    private void index() {
+      int max = components.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+      byTag = new Component[max + 1];
+      components.forEach((tag, c) -> byTag[tag] = c);
     }
   }
 
@@ -73,6 +89,7 @@ final class KnownComponents {
             new Component(c.group(4), c.group(3) != null, shapes.get(c.group(4))));
       }
     }
+    shapes.values().forEach(Shape::index);
     if (choice == null) {
       throw new IllegalStateException(MODULE + " defines no CallEventRecord");
     }
@@ -110,13 +127,21 @@ final class KnownComponents {
    * ones.
    */
   byte[] stripUnknown(byte[] b, int offset, int end, Shape shape) throws BerFramingException {
-    BerTlv tlv = new BerTlv();
-    if (!hasUnknown(b, offset, end, shape, tlv)) {
+    if (!hasUnknown(b, offset, end, shape)) {
       return offset == 0 && end == b.length ? b : java.util.Arrays.copyOfRange(b, offset, end);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(end - offset);
-    rewrite(b, offset, end, shape, tlv, out);
+    rewrite(b, offset, end, shape, new BerTlv(), out);
     return out.toByteArray();
+  }
+
+  /**
+   * Whether the record at {@code [offset, end)} holds a component cdrflow does not declare, at any
+   * depth it looks into.
+   */
+  boolean hasUnknown(byte[] b, int offset, int end, Shape shape) throws BerFramingException {
+    // One walker a call: the instance is shared by every decoder of the JVM.
+    return hasUnknown(b, offset, end, shape, new BerTlv());
   }
 
   private boolean hasUnknown(byte[] b, int offset, int end, Shape shape, BerTlv tlv)
@@ -127,7 +152,7 @@ final class KnownComponents {
     while (p < stop) {
       tlv.read(b, p, stop);
       int next = tlv.end;
-      Component c = tlv.tagClass == 2 ? shape.components.get(tlv.tagNumber) : null;
+      Component c = tlv.tagClass == 2 ? shape.component(tlv.tagNumber) : null;
       if (c == null) {
         return true;
       }
@@ -164,7 +189,7 @@ final class KnownComponents {
     while (p < stop) {
       tlv.read(b, p, stop);
       int next = tlv.end;
-      Component c = tlv.tagClass == 2 ? shape.components.get(tlv.tagNumber) : null;
+      Component c = tlv.tagClass == 2 ? shape.component(tlv.tagNumber) : null;
       if (c == null) {
         p = next; // unknown: left out
         continue;

@@ -82,6 +82,12 @@ public final class CdrflowConfig implements Serializable {
   public static final String PERIOD_LATENESS = "period.lateness";
 
   /**
+   * Whether the streaming job runs its abnormal-usage detection stage (docs/fraud.md); {@code
+   * false} leaves the stage out of the job, which is how {@code bench} measures what it costs.
+   */
+  public static final String FRAUD_DETECTION_ENABLED = "fraud.detection.enabled";
+
+  /**
    * Crash tests only: {@code replay} feeds at most this many records a second, so that a kill lands
    * in the middle of the feed (docs/reliability.md, "Crash anywhere, run it again").
    */
@@ -115,7 +121,8 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(RECONCILE_TOLERANCE_DURATION, "PT1S"),
           Map.entry(RECONCILE_TOLERANCE_AMOUNT, "0.01"),
           Map.entry(RECONCILE_PAIRING_WINDOW, "PT10M"),
-          Map.entry(PERIOD_LATENESS, "P3D"));
+          Map.entry(PERIOD_LATENESS, "P3D"),
+          Map.entry(FRAUD_DETECTION_ENABLED, "true"));
 
   /**
    * Config key of the streaming job (StateLineage): rebuild aggregates on a start without state.
@@ -163,7 +170,8 @@ public final class CdrflowConfig implements Serializable {
           RECONCILE_TOLERANCE_AMOUNT,
           RECONCILE_PAIRING_WINDOW,
           PERIOD_LATENESS,
-          TESTING_FEED_RATE);
+          TESTING_FEED_RATE,
+          FRAUD_DETECTION_ENABLED);
 
   private final TreeMap<String, String> values = new TreeMap<>();
 

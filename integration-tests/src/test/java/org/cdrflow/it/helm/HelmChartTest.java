@@ -95,6 +95,57 @@ class HelmChartTest {
     assertTrue(defaults.ofKind("FlinkSessionJob").isEmpty(), "the anonymisation is a CronJob");
   }
 
+  /** collector.enabled renders the collector as a second job beside the streaming job. */
+  @Test
+  void theCollectorIsASecondFlinkDeploymentWhenEnabled() {
+    assertEquals(1, defaults.ofKind("FlinkDeployment").size(), "no collector by default");
+    RenderedChart rendered =
+        RenderedChart.render(
+            productionValues,
+            Map.of(
+                "collector.enabled",
+                true,
+                "collector.directory",
+                "s3://cdrs/incoming",
+                "collector.parallelism",
+                2),
+            work);
+    assertEquals(2, rendered.ofKind("FlinkDeployment").size());
+    String name = defaults.one("FlinkDeployment").path("metadata").path("name").asText();
+    JsonNode streaming = rendered.named("FlinkDeployment", name);
+    assertEquals(
+        "org.cdrflow.jobs.StreamingJobMain",
+        streaming.path("spec").path("job").path("entryClass").asText());
+    JsonNode collector = rendered.named("FlinkDeployment", name + "-collector");
+    JsonNode job = collector.path("spec").path("job");
+    assertEquals("org.cdrflow.jobs.CollectorJobMain", job.path("entryClass").asText());
+    assertEquals(
+        List.of(
+            "--config",
+            CONFIG_DIR + "/cdrflow.properties",
+            "--dir",
+            "s3://cdrs/incoming",
+            "--monitor-interval",
+            "PT30S"),
+        texts(job.path("args")));
+    assertEquals(2, job.path("parallelism").asInt());
+    assertEquals("local:///opt/flink/usrlib/cdrflow-job.jar", job.path("jarURI").asText());
+    // The same durable state and image as the streaming job.
+    assertEquals(
+        streaming.path("spec").path("flinkConfiguration"),
+        collector.path("spec").path("flinkConfiguration"));
+    assertEquals(streaming.path("spec").path("image"), collector.path("spec").path("image"));
+
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> renderWith(Map.of("collector.enabled", true)));
+    assertTrue(e.getMessage().contains("collector.directory"), e.getMessage());
+    // Against the operator's CRD schema where it is at hand (as the streaming job's case).
+    if (OperatorCrd.directory().isPresent()) {
+      assertEquals(List.of(), flinkDeploymentCrd().violations(collector));
+    }
+  }
+
   /** The schema check would catch what the API server silently drops or refuses. */
   @Test
   void theCrdSchemaCheckFindsAMisspeltFieldAndAnUnknownFlinkVersion() {
