@@ -7,8 +7,11 @@
 --                                                anonymiser's probe of a settlement row's line
 --   invoice_line_account_period_idx              billing pulls an account's period
 --     (account_id, billing_period)               (billing_invoice_line_v1); the anonymiser joins
---                                                lines to their invoice; the subscriber export
---                                                reaches a number's lines through its accounts
+--                                                lines to their invoice
+--   invoice_line_msisdn_idx (msisdn)             the subscriber export (access requests), which
+--                                                runs as cdr_anonymiser, a role without access to
+--                                                subscription, so it cannot go through the
+--                                                number's accounts instead
 --   invoice_line_event_start_pending_idx         the anonymiser's walk of pending lines
 --     (event_start) WHERE anonymised_at IS NULL
 -- Kept on settlement_call:
@@ -19,11 +22,7 @@
 --     (event_start) WHERE anonymised_at IS NULL
 --
 -- Dropped:
---   invoice_line_msisdn_idx: its one reader, the subscriber export, now finds the number's
---     accounts in subscription (subscription_msisdn_valid_from_idx) and their lines through
---     invoice_line_account_period_idx.
 --   settlement_call_line_id_idx: read by the anonymiser's dry run only (a join of the due lines it
 --     has materialised anyway); the anonymisation itself probes the line's primary key from the
 --     settlement row, never the other way round.
-DROP INDEX IF EXISTS invoice_line_msisdn_idx;
 DROP INDEX IF EXISTS settlement_call_line_id_idx;

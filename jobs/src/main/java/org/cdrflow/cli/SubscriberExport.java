@@ -115,19 +115,11 @@ final class SubscriberExport {
               "SELECT "
                   + LINE_COLUMNS
                   + " FROM invoice_line WHERE msisdn = ?"
-                  // A line carries the account of the subscription that held its number at the
-                  // time (docs/rating.md), and the loader never deletes a subscription: the
-                  // number's accounts lead to every line of it, through the index billing reads
-                  // by, so invoice_line needs no index of its own on msisdn (V17,
-                  // docs/decisions.md).
-                  + " AND account_id IS NOT NULL AND account_id IN"
-                  + " (SELECT account_id FROM subscription WHERE msisdn = ?)"
                   + " AND event_date >= ? AND event_date <= ?"
                   + " ORDER BY event_start, line_id")) {
         ps.setString(1, msisdn);
-        ps.setString(2, msisdn);
-        ps.setObject(3, from == null ? LocalDate.of(1, 1, 1) : from);
-        ps.setObject(4, to == null ? LocalDate.of(9999, 12, 31) : to);
+        ps.setObject(2, from == null ? LocalDate.of(1, 1, 1) : from);
+        ps.setObject(3, to == null ? LocalDate.of(9999, 12, 31) : to);
         ps.setFetchSize(1000);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
