@@ -26,6 +26,11 @@ final class BenchReport {
     return (Map<String, Object>) root.computeIfAbsent(name, k -> new LinkedHashMap<>());
   }
 
+  /** Every section and value so far (not a copy). */
+  Map<String, Object> sections() {
+    return root;
+  }
+
   void put(String key, Object value) {
     root.put(key, value);
   }

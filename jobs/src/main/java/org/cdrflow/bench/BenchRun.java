@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -127,6 +128,81 @@ public final class BenchRun {
     this.out = out;
   }
 
+  // ---- side by side with a baseline build (cdrflow bench --baseline)
+
+  private BaselineBench baseline;
+  private Map<String, Object> baselineResult;
+
+  /**
+   * Runs the bench of the build in {@code jarDir} first, on the same feed and phases, and puts its
+   * figures and the ratios beside this build's (docs/benchmarks.md, "Side by side").
+   *
+   * @param configFile the configuration file of this run, given to the baseline too; or null
+   */
+  public BenchRun withBaseline(Path jarDir, Path configFile) {
+    baseline = new BaselineBench(jarDir, configFile);
+    baseline.classpath(); // fails now, before anything runs, if the folder holds no build
+    return this;
+  }
+
+  private void runBaseline(Path work) throws Exception {
+    if (baseline != null) {
+      Directories.delete(work.resolve("baseline"));
+      baselineResult =
+          baseline.run(settings, work.resolve("baseline"), settings.out().resolve("baseline"), out);
+    }
+  }
+
+  /** Both figures and their ratios: in the end-to-end section and in {@code versus_baseline}. */
+  @SuppressWarnings("unchecked")
+  private void compareWithBaseline(Path work) throws Exception {
+    if (baselineResult == null) {
+      return;
+    }
+    Map<String, Object> theirs = (Map<String, Object>) baselineResult.get("result");
+    Map<String, Object> versus = BaselineBench.compare(report.sections(), theirs);
+    String ourFeed = BaselineBench.sha256(work.resolve("feed").resolve("feed.jsonl"));
+    String theirFeed =
+        BaselineBench.sha256(work.resolve("baseline").resolve("feed").resolve("feed.jsonl"));
+    baselineResult.put("same_feed", ourFeed != null && ourFeed.equals(theirFeed));
+    baselineResult.put("feed_sha256", theirFeed);
+    report.section("feed").put("sha256", ourFeed);
+    report.put("baseline", baselineResult);
+    report.put("versus_baseline", versus);
+    Object e2e = theirs.get("end_to_end");
+    if (e2e instanceof Map<?, ?> m && m.get("cpu_ms_per_1000_records") != null) {
+      Map<String, Object> section = report.section("end_to_end");
+      Map<String, Object> ratios = new LinkedHashMap<>();
+      for (String process :
+          new String[] {"jvm_flink_and_clients", "kafka_broker", "postgresql", "total"}) {
+        Double r =
+            BaselineBench.ratio(versus, List.of("end_to_end", "cpu_ms_per_1000_records", process));
+        ratios.put(process, r);
+      }
+      section.put("baseline_cpu_ms_per_1000_records", m.get("cpu_ms_per_1000_records"));
+      section.put("cpu_ms_per_1000_records_over_baseline", ratios);
+      report.row(
+          "CPU per 1,000 records, all / baseline",
+          String.format(Locale.ROOT, "%.2f", ratios.get("total")),
+          "<= 0.50",
+          verdict(ratios.get("total") != null && (Double) ratios.get("total") <= 0.5));
+      report.row(
+          "CPU per 1,000 records, job JVM / baseline",
+          String.format(Locale.ROOT, "%.2f", ratios.get("jvm_flink_and_clients")),
+          "<= 0.40",
+          verdict(
+              ratios.get("jvm_flink_and_clients") != null
+                  && (Double) ratios.get("jvm_flink_and_clients") <= 0.4));
+    }
+    say("Baseline (%s) versus this build:", baselineResult.get("jar_dir"));
+    for (Map.Entry<String, Object> f : versus.entrySet()) {
+      Map<String, Object> v = (Map<String, Object>) f.getValue();
+      say(
+          "  %-60s %12.3f %12.3f  x%.2f",
+          f.getKey(), v.get("baseline"), v.get("this_build"), v.get("ratio"));
+    }
+  }
+
   /** Runs every phase; returns the path of the result file. */
   public Path run() throws Exception {
     Path work = settings.workDir().toAbsolutePath();
@@ -143,6 +219,7 @@ public final class BenchRun {
     bench.put("checkpoint_interval", settings.config().get(CdrflowConfig.CHECKPOINT_INTERVAL));
     bench.put("phases", settings.phases().stream().map(Enum::name).toList());
     report.put("machine", BenchReport.machine());
+    runBaseline(work);
 
     for (String dir : new String[] {"feed", "stack", "state-e2e", "state-rocksdb", "rocksdb"}) {
       Directories.delete(work.resolve(dir));
@@ -327,6 +404,7 @@ public final class BenchRun {
 
   /** Writes bench-result.json and prints the table; returns the result file. */
   private Path finish() throws Exception {
+    compareWithBaseline(settings.workDir().toAbsolutePath());
     report.section("bench").put("finished_at", Instant.now().toString());
     Path result = settings.out().resolve("bench-result.json");
     report.writeJson(result);

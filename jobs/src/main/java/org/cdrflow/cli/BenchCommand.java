@@ -90,11 +90,21 @@ public class BenchCommand implements Callable<Integer> {
       description = "record the end-to-end phase with Java Flight Recorder (OUT/end-to-end.jfr)")
   boolean flightRecording;
 
+  @Option(
+      names = "--baseline",
+      paramLabel = "JAR_DIR",
+      description =
+          "first run the bench of the build in JAR_DIR (a checkout with jobs/target/cdrflow-jobs.jar"
+              + " built, or a folder with cdrflow-jobs.jar and lib/) on the same feed and phases;"
+              + " its figures and this build's over them go into bench-result.json")
+  Path baseline;
+
   @Override
   public Integer call() throws Exception {
     CdrflowConfig config =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
-    new BenchRun(
+    BenchRun run =
+        new BenchRun(
             new BenchRun.Settings(
                 records,
                 subscribers,
@@ -107,8 +117,11 @@ public class BenchCommand implements Callable<Integer> {
                 latencyRate,
                 timeout,
                 flightRecording),
-            System.out)
-        .run();
+            System.out);
+    if (baseline != null) {
+      run.withBaseline(baseline, configFile);
+    }
+    run.run();
     return 0;
   }
 }

@@ -1,14 +1,22 @@
 package org.cdrflow.connectors.jdbc;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
- * One row of PostgreSQL's text {@code COPY} format, written column by column in the order of the
- * table's column list: values separated by tabs, {@code \N} for NULL, and backslash, tab, newline
- * and carriage return escaped with a backslash, so that any text arrives unchanged.
+ * One row of a {@code COPY}, written column by column in the order of the table's column list.
  *
- * <p>Every value is written in a form PostgreSQL reads back exactly: amounts as {@link
+ * <p>The sink writes PostgreSQL's <b>binary</b> format once it knows the column types ({@link
+ * #binary}): every value in the column type's own binary form (a uuid as 16 bytes, a timestamptz as
+ * microseconds, a numeric as base-10000 digits), so that the server parses no text at all
+ * (docs/benchmarks.md, "Binary COPY"). A value given in text form (a uuid, an ISO date) is
+ * converted here by the column's type.
+ *
+ * <p>Before that, and in tests, the text format: values separated by tabs, {@code \N} for NULL, and
+ * backslash, tab, newline and carriage return escaped with a backslash, so that any text arrives
+ * unchanged. Every value is written in a form PostgreSQL reads back exactly: amounts as {@link
  * BigDecimal#toPlainString()}, times in UTC with an explicit offset, dates in ISO form.
  *
  * <p>One instance is reused for every row of a writer (it is not thread-safe).
@@ -22,12 +30,31 @@ public final class CopyRow {
   private int columns;
   private int keyEnd;
 
+  /** The binary form, once {@link #binary} was called; null while the row is text. */
+  private BinaryCopyRow binary;
+
   CopyRow(int keyColumns) {
     this.keyColumns = keyColumns;
   }
 
+  /**
+   * From now on writes PostgreSQL's binary format for columns of these types ({@code pg_type}
+   * names: {@code text}, {@code uuid}, {@code int4}, {@code _text}…, in the column list's order).
+   */
+  void binary(List<String> columnTypes) {
+    binary = new BinaryCopyRow(columnTypes, keyColumns);
+  }
+
+  boolean isBinary() {
+    return binary != null;
+  }
+
   /** A text value (or uuid, or anything PostgreSQL reads from its text form); null for NULL. */
   public CopyRow text(String value) {
+    if (binary != null) {
+      binary.text(value);
+      return this;
+    }
     if (next(value == null)) {
       escape(value);
     }
@@ -40,6 +67,10 @@ public final class CopyRow {
   }
 
   public CopyRow integer(long value) {
+    if (binary != null) {
+      binary.integer(value);
+      return this;
+    }
     next(false);
     text.append(value);
     return done();
@@ -47,6 +78,14 @@ public final class CopyRow {
 
   /** An integer or NULL. */
   public CopyRow integer(Integer value) {
+    if (value == null && binary != null) {
+      binary.nullValue();
+      return this;
+    }
+    if (binary != null) {
+      binary.integer(value.longValue());
+      return this;
+    }
     if (next(value == null)) {
       text.append(value.intValue());
     }
@@ -55,6 +94,14 @@ public final class CopyRow {
 
   /** A bigint or NULL. */
   public CopyRow integer(Long value) {
+    if (value == null && binary != null) {
+      binary.nullValue();
+      return this;
+    }
+    if (binary != null) {
+      binary.integer(value.longValue());
+      return this;
+    }
     if (next(value == null)) {
       text.append(value.longValue());
     }
@@ -63,6 +110,10 @@ public final class CopyRow {
 
   /** An exact number (never in exponent form, so no digit is lost or rounded here); or NULL. */
   public CopyRow number(BigDecimal value) {
+    if (binary != null) {
+      binary.number(value);
+      return this;
+    }
     if (next(value == null)) {
       text.append(value.toPlainString());
     }
@@ -71,6 +122,10 @@ public final class CopyRow {
 
   /** A timestamptz: the instant {@code epochMillis} after 1970-01-01T00:00Z, written in UTC. */
   public CopyRow timestamp(long epochMillis) {
+    if (binary != null) {
+      binary.timestamp(epochMillis);
+      return this;
+    }
     next(false);
     long seconds = Math.floorDiv(epochMillis, 1000L);
     int millis = (int) Math.floorMod(epochMillis, 1000L);
@@ -97,6 +152,10 @@ public final class CopyRow {
 
   /** A date; null for NULL. */
   public CopyRow date(LocalDate value) {
+    if (binary != null) {
+      binary.date(value);
+      return this;
+    }
     if (next(value == null)) {
       appendDate(value);
       era(value);
@@ -114,6 +173,10 @@ public final class CopyRow {
    * or split at a comma or brace); a null element is NULL, a null array is NULL.
    */
   public CopyRow textArray(String[] values) {
+    if (binary != null) {
+      binary.textArray(values);
+      return this;
+    }
     if (next(values == null)) {
       StringBuilder literal = new StringBuilder(16 * values.length + 2).append('{');
       for (int i = 0; i < values.length; i++) {
@@ -142,13 +205,40 @@ public final class CopyRow {
 
   /** Starts a new row. */
   void reset() {
+    if (binary != null) {
+      binary.reset();
+      return;
+    }
     text.setLength(0);
     columns = 0;
     keyEnd = 0;
   }
 
   int columns() {
-    return columns;
+    return binary != null ? binary.columns() : columns;
+  }
+
+  /** The row as COPY reads it: a text line with its line end, UTF-8; or a binary tuple. */
+  byte[] bytes() {
+    return binary != null ? binary.bytes() : line().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The key columns' values, equal for two rows of the same key: the start of the text line, or the
+   * key fields' bytes. Call after {@link #bytes()}.
+   */
+  Object key() {
+    return binary != null ? binary.key() : text.substring(0, keyEnd);
+  }
+
+  /** What a COPY stream starts with: the binary format's signature and header; none for text. */
+  byte[] header() {
+    return binary != null ? BinaryCopyRow.HEADER : new byte[0];
+  }
+
+  /** What a COPY stream ends with: the binary format's trailer; none for text. */
+  byte[] trailer() {
+    return binary != null ? BinaryCopyRow.TRAILER : new byte[0];
   }
 
   /** The row as COPY reads it, with its line end. */

@@ -1,7 +1,6 @@
 package org.cdrflow.connectors.jdbc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer of {@link CopyUpsertSink}: keeps the batch as COPY text rows, the last row per key,
- * and writes it in one transaction (COPY into the staging table, upsert from it, commit).
+ * The writer of {@link CopyUpsertSink}: keeps the batch as rows of PostgreSQL's binary COPY format
+ * (docs/benchmarks.md, "Binary COPY"), the last row per key, and writes it in one transaction (COPY
+ * into the staging table, upsert from it, commit). The column types of the binary form come from
+ * the staging table, read once when the first connection opens (at the first row).
  *
  * <p>Flink calls {@link #write}, {@link #flush} and the timer on the task's one thread, so nothing
  * here is synchronised.
@@ -50,10 +51,9 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
   private final ProcessingTimeService timers;
 
   private final CopyRow row;
-  private final String copySql;
 
-  /** Key columns as text → the whole row, UTF-8, with its line end. */
-  private final Map<String, byte[]> batch = new HashMap<>();
+  /** Key columns' values → the whole row, as COPY reads it. */
+  private final Map<Object, byte[]> batch = new HashMap<>();
 
   private final byte[] chunk = new byte[CHUNK_BYTES];
 
@@ -80,12 +80,14 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
     this.batchIntervalMs = batchIntervalMs;
     this.timers = timers;
     this.row = new CopyRow(table.keyColumns());
-    this.copySql = table.copySql();
     scheduleTick();
   }
 
   @Override
   public void write(T element, Context context) throws IOException, InterruptedException {
+    if (!row.isBinary()) {
+      openForTypes();
+    }
     row.reset();
     encoder.encode(element, row);
     if (row.columns() != table.columns().size()) {
@@ -97,10 +99,10 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
               + " columns where the table has "
               + table.columns().size());
     }
-    String line = row.line();
+    byte[] bytes = row.bytes();
     // A replay can send a key again within one batch; one upsert may not touch a row twice, and
     // the later row is the newer one.
-    batch.put(line.substring(0, row.keyLength()), line.getBytes(StandardCharsets.UTF_8));
+    batch.put(row.key(), bytes);
     if (batch.size() >= batchSize) {
       writeBatch();
     }
@@ -201,11 +203,32 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
     }
   }
 
+  /**
+   * Opens the connection, which reads the column types of the binary form; a database that stays
+   * away longer than the provider's patience fails the write (and the job fails over).
+   */
+  private void openForTypes() throws IOException {
+    try {
+      connection();
+    } catch (SQLException e) {
+      dropConnection();
+      throw new IOException(
+          "could not open a connection to write "
+              + table.name()
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + ")",
+          withoutValues(e));
+    }
+  }
+
   private void copyAndUpsert() throws SQLException {
     Connection c = connection();
-    CopyIn in = copy.copyIn(copySql);
+    CopyIn in = copy.copyIn(table.copySql(row.isBinary()));
     try {
-      int used = 0;
+      byte[] header = row.header();
+      System.arraycopy(header, 0, chunk, 0, header.length);
+      int used = header.length;
       for (byte[] line : batch.values()) {
         if (used + line.length > chunk.length) {
           in.writeToCopy(chunk, 0, used);
@@ -218,6 +241,13 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
           used += line.length;
         }
       }
+      byte[] trailer = row.trailer();
+      if (used + trailer.length > chunk.length) {
+        in.writeToCopy(chunk, 0, used);
+        used = 0;
+      }
+      System.arraycopy(trailer, 0, chunk, used, trailer.length);
+      used += trailer.length;
       if (used > 0) {
         in.writeToCopy(chunk, 0, used);
       }
@@ -246,6 +276,9 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute(table.createStagingSql());
+        if (!row.isBinary()) {
+          row.binary(columnTypes(s));
+        }
       }
       c.commit();
       copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -253,6 +286,26 @@ final class CopyUpsertWriter<T> implements CommittingSinkWriter<T, CopyUpsertSin
       connection = c;
     }
     return connection;
+  }
+
+  /** The staging table's column types ({@code pg_type} names), in the column list's order. */
+  private List<String> columnTypes(Statement s) throws SQLException {
+    List<String> types = new java.util.ArrayList<>();
+    try (java.sql.ResultSet r =
+        s.executeQuery(
+            "select t.typname from pg_attribute a join pg_type t on t.oid = a.atttypid"
+                + " where a.attrelid = '"
+                + table.stagingTable()
+                + "'::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum")) {
+      while (r.next()) {
+        types.add(r.getString(1));
+      }
+    }
+    if (types.size() != table.columns().size()) {
+      throw new IllegalStateException(
+          "the staging table of " + table.name() + " has " + types.size() + " columns");
+    }
+    return types;
   }
 
   /** Closes the connection (an open transaction is rolled back); the next batch opens a new one. */

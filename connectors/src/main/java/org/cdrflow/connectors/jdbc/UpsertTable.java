@@ -60,7 +60,17 @@ public record UpsertTable(
   }
 
   String copySql() {
-    return "copy " + stagingTable() + " (" + columnList() + ") from stdin";
+    return copySql(false);
+  }
+
+  /** The COPY into the staging table, in PostgreSQL's binary format or its text format. */
+  String copySql(boolean binary) {
+    return "copy "
+        + stagingTable()
+        + " ("
+        + columnList()
+        + ") from stdin"
+        + (binary ? " with (format binary)" : "");
   }
 
   /**

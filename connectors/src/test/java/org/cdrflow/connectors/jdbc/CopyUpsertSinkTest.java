@@ -355,7 +355,7 @@ class CopyUpsertSinkTest {
   }
 
   @Test
-  void aValuePostgresCannotReadIsNotQuotedInTheError() throws Exception {
+  void aValueItsColumnCannotTakeFailsTheRowWithoutQuotingIt() throws Exception {
     UpsertTable settlement =
         new UpsertTable(
             "settlement_call",
@@ -364,30 +364,125 @@ class CopyUpsertSinkTest {
             List.of(),
             "settlement_call.anonymised_at is null");
     // Misuse on purpose: a date column given a text with a number in it, and a quote before the
-    // number (so that blanking quoted parts would not be enough).
+    // number (so that blanking quoted parts would not be enough). The binary COPY converts the
+    // value to the column's type before it is sent, so the row fails in the writer.
     CopyRowEncoder<String> encoder =
         (n, row) -> row.uuid(UUID.randomUUID().toString()).isoDate("day \" of " + n).text(n);
-    try (CopyUpsertWriter<String> writer =
-        new CopyUpsertWriter<>(
-            settlement,
-            encoder,
-            new ReconnectingConnectionProvider(options(), Duration.ofSeconds(5)),
-            Duration.ofSeconds(5),
-            10,
-            0,
-            null)) {
+    try (CopyUpsertWriter<String> writer = settlementWriter(settlement, encoder)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> writer.write(NUMBER, null));
+      String messages = messages(e);
+      assertFalse(messages.contains(NUMBER.substring(3)), messages);
+      assertTrue(messages.contains("column 2 (date)"), messages);
+      assertEquals(0, writer.buffered(), "the row was not kept");
+    }
+  }
+
+  @Test
+  void aValuePostgresCannotStoreIsNotQuotedInTheError() throws Exception {
+    UpsertTable settlement =
+        new UpsertTable(
+            "settlement_call",
+            List.of("settlement_id", "event_date", "amount"),
+            2,
+            List.of(),
+            "settlement_call.anonymised_at is null");
+    // An amount beyond numeric(18, 6) whose digits hold the number: PostgreSQL refuses it
+    // (SQLSTATE 22003, numeric field overflow) when the batch is written.
+    CopyRowEncoder<String> encoder =
+        (n, row) ->
+            row.uuid(UUID.randomUUID().toString())
+                .isoDate("2026-07-10")
+                .number(new BigDecimal(n.substring(1) + "000000"));
+    try (CopyUpsertWriter<String> writer = settlementWriter(settlement, encoder)) {
       writer.write(NUMBER, null);
       IOException e = assertThrows(IOException.class, () -> writer.flush(false));
       String messages = messages(e);
       assertFalse(messages.contains(NUMBER.substring(3)), messages);
-      assertTrue(messages.contains("22007"), "invalid datetime format: " + messages);
-      assertTrue(messages.contains("invalid input syntax for type date"), messages);
+      assertTrue(messages.contains("22003"), "numeric field overflow: " + messages);
       for (Throwable t = e; t != null; t = t.getCause()) {
         assertFalse(
             t.getClass().getName().startsWith("org.postgresql"),
             "PgJDBC's exception keeps the server's detail; it must not travel with the failure");
       }
     }
+  }
+
+  @Test
+  void everyAmountArrivesExactly() throws Exception {
+    UpsertTable settlement =
+        new UpsertTable(
+            "settlement_call",
+            List.of("settlement_id", "event_date", "price"),
+            2,
+            List.of(),
+            "settlement_call.anonymised_at is null");
+    List<String> amounts =
+        List.of(
+            "0",
+            "0.000000",
+            "0.000001",
+            "-0.5",
+            "1",
+            "10000",
+            "99990000",
+            "123456789012.345678",
+            "-999999999999.999999",
+            "0.0001",
+            "1.5000",
+            "100000000.000100",
+            "12345.6789");
+    List<BigDecimal> written = new ArrayList<>();
+    for (String a : amounts) {
+      written.add(new BigDecimal(a));
+    }
+    written.add(new BigDecimal("1E+3")); // a negative scale
+    List<String> ids = new ArrayList<>();
+    CopyRowEncoder<BigDecimal> encoder =
+        (a, row) -> {
+          String id = id();
+          ids.add(id);
+          row.uuid(id).isoDate("2026-07-10").number(a);
+        };
+    try (CopyUpsertWriter<BigDecimal> writer =
+        new CopyUpsertWriter<>(
+            settlement,
+            encoder,
+            new ReconnectingConnectionProvider(options(), Duration.ofSeconds(5)),
+            Duration.ofSeconds(5),
+            100,
+            0,
+            null)) {
+      for (BigDecimal a : written) {
+        writer.write(a, null);
+      }
+      writer.flush(false);
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (int i = 0; i < written.size(); i++) {
+        try (ResultSet r =
+            s.executeQuery(
+                "select price from settlement_call where settlement_id = '" + ids.get(i) + "'")) {
+          assertTrue(r.next());
+          assertEquals(
+              0, written.get(i).compareTo(r.getBigDecimal(1)), written.get(i).toPlainString());
+          assertEquals(6, r.getBigDecimal(1).scale(), "numeric(18, 6) as the column holds it");
+        }
+      }
+    }
+  }
+
+  private static CopyUpsertWriter<String> settlementWriter(
+      UpsertTable table, CopyRowEncoder<String> encoder) {
+    return new CopyUpsertWriter<>(
+        table,
+        encoder,
+        new ReconnectingConnectionProvider(options(), Duration.ofSeconds(5)),
+        Duration.ofSeconds(5),
+        10,
+        0,
+        null);
   }
 
   @Test

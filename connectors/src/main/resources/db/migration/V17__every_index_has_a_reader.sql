@@ -1,0 +1,28 @@
+-- Every index of the output tables the streaming job writes serves a named reader, or goes: each
+-- one is kept up to date by every row the job inserts, so an index nobody reads costs PostgreSQL
+-- CPU on the write path for nothing (docs/benchmarks.md, "Fifth round"; docs/decisions.md).
+--
+-- Kept on invoice_line:
+--   invoice_line_pkey (line_id, event_date)      the streaming job's upsert (ON CONFLICT), the
+--                                                anonymiser's probe of a settlement row's line
+--   invoice_line_account_period_idx              billing pulls an account's period
+--     (account_id, billing_period)               (billing_invoice_line_v1); the anonymiser joins
+--                                                lines to their invoice
+--   invoice_line_msisdn_idx (msisdn)             the subscriber export (access requests), which
+--                                                runs as cdr_anonymiser, a role without access to
+--                                                subscription, so it cannot go through the
+--                                                number's accounts instead
+--   invoice_line_event_start_pending_idx         the anonymiser's walk of pending lines
+--     (event_start) WHERE anonymised_at IS NULL
+-- Kept on settlement_call:
+--   settlement_call_pkey (settlement_id, event_date)  the streaming job's upsert (ON CONFLICT)
+--   settlement_call_partner_day_idx                   reconciliation reads a partner's month
+--     (partner_id, event_date)                        (finance_settlement_call_v1)
+--   settlement_call_event_start_pending_idx           the anonymiser's walk of pending rows
+--     (event_start) WHERE anonymised_at IS NULL
+--
+-- Dropped:
+--   settlement_call_line_id_idx: read by the anonymiser's dry run only (a join of the due lines it
+--     has materialised anyway); the anonymisation itself probes the line's primary key from the
+--     settlement row, never the other way round.
+DROP INDEX IF EXISTS settlement_call_line_id_idx;
