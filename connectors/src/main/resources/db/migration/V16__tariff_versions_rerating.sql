@@ -103,6 +103,8 @@ CREATE TABLE rerate_line (
     allowance_before    bigint,
     allowance_after     bigint,
     published_at        timestamptz,
+    -- What publishing did: UPDATED in place, ADJUSTED (adjustment line added), or SKIPPED_*.
+    outcome             text,
     CONSTRAINT rerate_line_pkey PRIMARY KEY (run_id, line_id)
 );
 
