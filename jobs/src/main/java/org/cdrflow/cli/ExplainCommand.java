@@ -65,7 +65,7 @@ public class ExplainCommand implements Callable<Integer> {
   }
 
   /** The explanation of a line as text or JSON; null when there is no such line. */
-  static String explain(CdrflowConfig.JdbcSettings jdbc, UUID lineId, boolean json)
+  public static String explain(CdrflowConfig.JdbcSettings jdbc, UUID lineId, boolean json)
       throws Exception {
     LineDerivation.Line l;
     String counterpartNumber;

@@ -455,7 +455,7 @@ public final class LineDerivation {
       shown.add(money(v));
     }
     String text = String.join(" + ", terms);
-    if (terms.size() > 1 || !terms.get(0).equals(shown.get(0))) {
+    if (values.size() > 1) {
       text += " = " + String.join(" + ", shown);
     }
     BigDecimal rounded = sum.setScale(2, RoundingMode.HALF_UP);

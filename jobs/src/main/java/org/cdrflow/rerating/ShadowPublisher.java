@@ -39,18 +39,21 @@ public final class ShadowPublisher {
   private static final int BATCH = 500;
 
   private final JdbcSettings jdbc;
+  private final int batchSize;
   private final int stopAfterBatches;
 
   public ShadowPublisher(JdbcSettings jdbc) {
-    this(jdbc, 0);
+    this(jdbc, BATCH, 0);
   }
 
   /**
+   * @param batchSize lines per transaction
    * @param stopAfterBatches for tests of a kill half-way: stop (as if killed) after this many
    *     committed batches; 0 never stops
    */
-  public ShadowPublisher(JdbcSettings jdbc, int stopAfterBatches) {
+  public ShadowPublisher(JdbcSettings jdbc, int batchSize, int stopAfterBatches) {
     this.jdbc = jdbc;
+    this.batchSize = batchSize;
     this.stopAfterBatches = stopAfterBatches;
   }
 
@@ -87,7 +90,7 @@ public final class ShadowPublisher {
       long skipped = 0;
       int batches = 0;
       while (true) {
-        List<Shadow> batch = nextBatch(c, runId);
+        List<Shadow> batch = nextBatch(c, runId, batchSize);
         if (batch.isEmpty()) {
           break;
         }
@@ -144,7 +147,8 @@ public final class ShadowPublisher {
       String billingPeriod,
       boolean anonymised) {}
 
-  private static List<Shadow> nextBatch(Connection c, String runId) throws SQLException {
+  private static List<Shadow> nextBatch(Connection c, String runId, int batchSize)
+      throws SQLException {
     List<Shadow> batch = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement(
@@ -159,7 +163,7 @@ public final class ShadowPublisher {
                 + " JOIN invoice_line l ON l.line_id = r.line_id AND l.event_date = r.event_date"
                 + " WHERE r.run_id = ?::uuid AND r.published_at IS NULL"
                 + " ORDER BY r.line_id LIMIT "
-                + BATCH)) {
+                + batchSize)) {
       s.setString(1, runId);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
