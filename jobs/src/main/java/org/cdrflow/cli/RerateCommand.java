@@ -59,6 +59,7 @@ public class RerateCommand implements Callable<Integer> {
       throw new UsageError(
           "rerate needs --period YYYY-MM (or: rerate diff RUN, rerate publish RUN)");
     }
+    StackFolder.requireStack(common.config(), common.workDir);
     try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       RerateRun.Summary s =
@@ -103,6 +104,7 @@ public class RerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      StackFolder.requireStack(common.config(), common.workDir);
       try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
         RerateDiff.Diff d = RerateDiff.read(stack.config().jdbc(), run.toString());
         System.out.print(RerateDiff.toText(d));
@@ -129,6 +131,7 @@ public class RerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      StackFolder.requireStack(common.config(), common.workDir);
       try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
         ShadowPublisher.Result r =
             new ShadowPublisher(stack.config().jdbc()).publish(run.toString());
