@@ -36,8 +36,8 @@ public final class ReferenceData implements Serializable {
   private final Map<String, Instant> startOfChangedSubscriptions;
 
   private final Map<String, Instant[]> blocksByMsisdn;
-  private final Map<String, PricePlan> plans;
-  private final Map<String, Rate> rates;
+  private final Map<String, PricePlan[]> plans;
+  private final Map<String, Rate[]> rates;
   private final Map<String, SpecialNumber> specialNumbers;
   private final Map<String, CountryZone> countryZones;
   private final Map<String, String> operatorByRange;
@@ -82,8 +82,18 @@ public final class ReferenceData implements Serializable {
             (k, v) ->
                 blocks.put(k, Arrays.stream(v).map(SimBlock::blockedAt).toArray(Instant[]::new)));
     this.blocksByMsisdn = blocks;
-    this.plans = index(b.plans, PricePlan::planId);
-    this.rates = index(b.rates, r -> rateKey(r.planId(), r.service(), r.zone()));
+    this.plans =
+        groupSorted(
+            b.plans,
+            PricePlan::planId,
+            Comparator.comparing(PricePlan::validFrom),
+            PricePlan[]::new);
+    this.rates =
+        groupSorted(
+            b.rates,
+            r -> rateKey(r.planId(), r.service(), r.zone()),
+            Comparator.comparing(Rate::validFrom),
+            Rate[]::new);
     this.specialNumbers = index(b.specialNumbers, SpecialNumber::prefix);
     this.countryZones = index(b.countryZones, CountryZone::country);
     this.operatorByRange = new HashMap<>(b.numberRanges);
@@ -230,12 +240,14 @@ public final class ReferenceData implements Serializable {
     return Optional.empty();
   }
 
-  public Optional<PricePlan> plan(String planId) {
-    return Optional.ofNullable(plans.get(planId));
+  /** The version of the plan in force at {@code t} (docs/rerating.md, "Tariff versions"). */
+  public Optional<PricePlan> plan(String planId, Instant t) {
+    return Optional.ofNullable(Versioned.inForce(plans.get(planId), t));
   }
 
-  public Optional<Rate> rate(String planId, Service service, String zone) {
-    return Optional.ofNullable(rates.get(rateKey(planId, service, zone)));
+  /** The version of the rate row in force at {@code t}. */
+  public Optional<Rate> rate(String planId, Service service, String zone, Instant t) {
+    return Optional.ofNullable(Versioned.inForce(rates.get(rateKey(planId, service, zone)), t));
   }
 
   /** The special-number row with the longest prefix of {@code e164}, if any. */

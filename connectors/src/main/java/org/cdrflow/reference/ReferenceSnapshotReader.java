@@ -67,7 +67,7 @@ public final class ReferenceSnapshotReader {
         try (ResultSet r =
             s.executeQuery(
                 "select plan_id, name, voice_minutes, sms_count, data_mb, eu_data_limit_mb,"
-                    + " data_overage, data_overage_cap from price_plan")) {
+                    + " data_overage, data_overage_cap, valid_from, valid_to from price_plan")) {
           while (r.next()) {
             String overage = r.getString(7);
             b.plan(
@@ -79,13 +79,15 @@ public final class ReferenceSnapshotReader {
                     (Integer) r.getObject(5),
                     (Integer) r.getObject(6),
                     overage == null ? DataOverage.THROTTLE : DataOverage.valueOf(overage),
-                    r.getBigDecimal(8)));
+                    r.getBigDecimal(8),
+                    instant(r, 9),
+                    instant(r, 10)));
           }
         }
         try (ResultSet r =
             s.executeQuery(
-                "select plan_id, service, zone, connect_fee, price, first_interval, next_interval"
-                    + " from rate")) {
+                "select plan_id, service, zone, connect_fee, price, first_interval, next_interval,"
+                    + " valid_from, valid_to from rate")) {
           while (r.next()) {
             b.rate(
                 new Rate(
@@ -95,7 +97,9 @@ public final class ReferenceSnapshotReader {
                     r.getBigDecimal(4),
                     r.getBigDecimal(5),
                     (Integer) r.getObject(6),
-                    (Integer) r.getObject(7)));
+                    (Integer) r.getObject(7),
+                    instant(r, 8),
+                    instant(r, 9)));
           }
         }
         try (ResultSet r =

@@ -51,7 +51,8 @@ public final class BenchRun {
     LATENCY,
     RECONCILE,
     COLLECT,
-    FRAUD
+    FRAUD,
+    RERATE
   }
 
   /** The phases that need neither the generated JSON feed nor the embedded stack. */
@@ -67,6 +68,7 @@ public final class BenchRun {
   static final double TARGET_PIPELINE_LATENCY_P99_MS = 5_000;
   static final double TARGET_ANONYMISATION = 200_000;
   static final double TARGET_RECONCILE = 200_000;
+  static final double TARGET_RERATE = 100_000;
   static final double TARGET_STATE_BYTES_PER_SUBSCRIPTION = 1024;
   static final double TARGET_REFERENCE_LOAD = 1_000_000 / 60.0;
   static final double TARGET_COLLECT_PER_CORE = 300_000;
@@ -372,6 +374,10 @@ public final class BenchRun {
       }
       if (has(Phase.ROCKSDB)) {
         rocksDb(config, jdbc, work);
+      }
+      if (has(Phase.RERATE)) {
+        // Before anonymisation: anonymised lines are never re-rated.
+        rerate(config, jdbc);
       }
       if (has(Phase.ANONYMISE)) {
         // On the lines of the last pipeline run, before the latency phase starts afresh.
@@ -802,6 +808,45 @@ public final class BenchRun {
         rate(rows / seconds) + " rows",
         ">= 200,000/s",
         verdict(rows / seconds >= TARGET_ANONYMISATION));
+  }
+
+  /**
+   * Shadow re-rating (docs/rerating.md) of the busiest usage period of the lines produced: the
+   * whole bounded job, reading the lines, rating them again and writing the shadow rows.
+   */
+  private void rerate(CdrflowConfig config, JdbcSettings jdbc) throws Exception {
+    String period;
+    try (Connection c = jdbc.connect();
+        Statement st = c.createStatement();
+        java.sql.ResultSet r =
+            st.executeQuery(
+                "select usage_period from invoice_line group by usage_period"
+                    + " order by count(*) desc limit 1")) {
+      period = r.next() ? r.getString(1) : null;
+    }
+    if (period == null) {
+      say("Re-rating skipped: no lines (measure END_TO_END first)");
+      return;
+    }
+    say("(5a) Re-rating usage period %s", period);
+    Map<String, Object> s = report.section("rerate");
+    Measured m = begin();
+    org.cdrflow.rerating.RerateRun.Summary r =
+        new org.cdrflow.rerating.RerateRun(jdbc, config.integer(CdrflowConfig.PARALLELISM))
+            .run(java.time.YearMonth.parse(period), null, null);
+    end(m, s);
+    double seconds = (double) s.get("seconds");
+    double perSecond = r.linesSelected() / seconds;
+    s.put("period", period);
+    s.put("lines", r.linesSelected());
+    s.put("lines_changed", r.linesChanged());
+    s.put("lines_per_second", perSecond);
+    say("  %,d lines rated again in %.1f s: %,.0f lines/s", r.linesSelected(), seconds, perSecond);
+    report.row(
+        "Re-rating (lines)",
+        rate(perSecond) + " lines",
+        ">= 100,000/s",
+        verdict(perSecond >= TARGET_RERATE));
   }
 
   private void reconcile(JdbcSettings jdbc, Path work) throws Exception {

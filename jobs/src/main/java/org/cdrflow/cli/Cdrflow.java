@@ -29,7 +29,9 @@ import picocli.CommandLine.Command;
       ReconcileCommand.class,
       PeriodCommand.class,
       ExportPeriodCommand.class,
-      CollectCommand.class
+      CollectCommand.class,
+      ExplainCommand.class,
+      RerateCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

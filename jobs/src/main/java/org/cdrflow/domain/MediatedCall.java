@@ -85,6 +85,9 @@ public class MediatedCall {
   /** Interconnect price in force at the event time. */
   public BigDecimal settlementPrice;
 
+  /** Valid_from of the interconnect_rate version that gave settlementPrice, epoch millis. */
+  public Long settlementRateValidFromMillis;
+
   /** Where the (first) raw record came from, and its original bytes until partials are joined. */
   public String sourceTopic;
 

@@ -53,6 +53,18 @@ public class Tariff {
   public DataOverage dataOverage;
   public BigDecimal dataOverageCap;
 
+  /** The plan (price_plan.plan_id) whose version priced the event. */
+  public String planId;
+
+  /**
+   * Valid_from of the zone's {@code rate} version, epoch millis; null for {@code FREE} and {@code
+   * SPECIAL} lines (docs/rerating.md, "Tariff versions").
+   */
+  public Long rateValidFromMillis;
+
+  /** The reference_version of the snapshot the tariff was resolved from. */
+  public Long referenceVersion;
+
   /** The zone of a line at no charge; {@code RatingZone.FREE} names the same zone. */
   public static final String FREE_ZONE = "FREE";
 
@@ -81,7 +93,10 @@ public class Tariff {
         && Objects.equals(dataMb, t.dataMb)
         && Objects.equals(euDataLimitMb, t.euDataLimitMb)
         && dataOverage == t.dataOverage
-        && Objects.equals(dataOverageCap, t.dataOverageCap);
+        && Objects.equals(dataOverageCap, t.dataOverageCap)
+        && Objects.equals(planId, t.planId)
+        && Objects.equals(rateValidFromMillis, t.rateValidFromMillis)
+        && Objects.equals(referenceVersion, t.referenceVersion);
   }
 
   @Override

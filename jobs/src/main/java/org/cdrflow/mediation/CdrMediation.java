@@ -125,7 +125,7 @@ public final class CdrMediation {
           eventTime);
     }
     Subscription s = sub.get();
-    Optional<PricePlan> plan = ref.plan(s.planId());
+    Optional<PricePlan> plan = ref.plan(s.planId(), at);
     if (plan.isEmpty()) {
       return reject(
           RejectReason.NO_RATE,

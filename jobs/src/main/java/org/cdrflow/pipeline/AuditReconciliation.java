@@ -138,8 +138,9 @@ public final class AuditReconciliation {
     long lineRows =
         count(
             c,
-            "select count(*) from invoice_line"
-                + (rowsBefore == null ? "" : " where created_at < " + rowsBefore));
+            // Adjustment lines of re-rating (docs/rerating.md) are no record's line.
+            "select count(*) from invoice_line where corrects_line_id is null"
+                + (rowsBefore == null ? "" : " and created_at < " + rowsBefore));
     long rejectRows =
         count(
             c,

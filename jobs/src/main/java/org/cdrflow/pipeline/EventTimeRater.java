@@ -238,7 +238,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
       long now) {
     ReferenceData ref = reference.current();
     TariffDecision decision =
-        ref.plan(call.planId)
+        ref.plan(call.planId, Instant.ofEpochMilli(call.eventStartMillis))
             .<TariffDecision>map(plan -> new TariffRule().decide(call, plan, ref))
             .orElse(new TariffDecision.NoRate("no price_plan row for plan " + call.planId));
     if (decision instanceof TariffDecision.Priced priced) {

@@ -137,6 +137,8 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
         out.writeInt(i);
       } else if (field instanceof BigDecimal d) {
         writeDecimal(d, out);
+      } else if (field instanceof Long l) {
+        out.writeLong(l);
       }
     }
   }
@@ -157,7 +159,10 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
       t.dataMb,
       t.euDataLimitMb,
       t.dataOverage,
-      t.dataOverageCap
+      t.dataOverageCap,
+      t.planId,
+      t.rateValidFromMillis,
+      t.referenceVersion
     };
   }
 
@@ -181,7 +186,10 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
     t.dataMb = has(present, bit++) ? in.readInt() : null;
     t.euDataLimitMb = has(present, bit++) ? in.readInt() : null;
     t.dataOverage = has(present, bit++) ? DATA_OVERAGES[in.readByte()] : null;
-    t.dataOverageCap = decimal(present, bit, in);
+    t.dataOverageCap = decimal(present, bit++, in);
+    t.planId = string(present, bit++, in);
+    t.rateValidFromMillis = has(present, bit++) ? in.readLong() : null;
+    t.referenceVersion = has(present, bit) ? in.readLong() : null;
     return t;
   }
 
@@ -229,7 +237,8 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
       c.settlementPrice,
       c.sourceTopic,
       c.payload,
-      c.tariff
+      c.tariff,
+      c.settlementRateValidFromMillis
     };
   }
 
@@ -276,7 +285,8 @@ public final class MediatedCallSerializer extends TypeSerializerSingleton<Mediat
     c.settlementPrice = decimal(present, bit++, in);
     c.sourceTopic = string(present, bit++, in);
     c.payload = has(present, bit++) ? bytes(in) : null;
-    c.tariff = has(present, bit) ? readTariff(in) : null;
+    c.tariff = has(present, bit++) ? readTariff(in) : null;
+    c.settlementRateValidFromMillis = has(present, bit) ? in.readLong() : null;
     return c;
   }
 

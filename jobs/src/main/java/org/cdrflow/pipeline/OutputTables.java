@@ -54,7 +54,20 @@ public final class OutputTables {
               "chargeable_units",
               "amount",
               "currency",
-              "flags"),
+              "flags",
+              "plan_id",
+              "rate_valid_from",
+              "unit_price",
+              "connect_fee",
+              "fair_use_surcharge",
+              "allowance_before",
+              "allowance_after",
+              "reference_version",
+              "visited_zone",
+              "raw_records",
+              "source_topic",
+              "source_partition",
+              "source_offset"),
           2,
           List.of("updated_at = now()"),
           "invoice_line.anonymised_at is null");
@@ -89,7 +102,20 @@ public final class OutputTables {
               .integer(l.chargeableUnits)
               .number(l.amount)
               .text(l.currency)
-              .textArray(l.flags == null ? NO_FLAGS : l.flags);
+              .textArray(l.flags == null ? NO_FLAGS : l.flags)
+              .text(l.planId)
+              .timestampOrNull(l.rateValidFrom)
+              .number(l.unitPrice)
+              .number(l.connectFee)
+              .number(l.fairUseSurcharge)
+              .integer(l.allowanceBefore)
+              .integer(l.allowanceAfter)
+              .integer(l.referenceVersion)
+              .text(l.visitedZone)
+              .integer(l.rawRecords)
+              .text(l.sourceTopic)
+              .integer(l.sourcePartition)
+              .integer(l.sourceOffset);
 
   /** Table {@code settlement_call}, written like {@link #INVOICE_LINE_TABLE}. */
   public static final UpsertTable SETTLEMENT_CALL_TABLE =
@@ -109,7 +135,8 @@ public final class OutputTables {
               "amount",
               "currency",
               "a_number",
-              "b_number"),
+              "b_number",
+              "interconnect_rate_valid_from"),
           2,
           List.of(),
           "settlement_call.anonymised_at is null");
@@ -130,7 +157,8 @@ public final class OutputTables {
               .number(c.amount)
               .text(c.currency)
               .text(c.aNumber)
-              .text(c.bNumber);
+              .text(c.bNumber)
+              .timestampOrNull(c.interconnectRateValidFrom);
 
   /**
    * A day's absolute totals of the writer's lineage, plus what {@code --rebuild-aggregates} found

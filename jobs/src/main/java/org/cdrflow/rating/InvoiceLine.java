@@ -78,6 +78,43 @@ public class InvoiceLine {
   /** Sorted names of {@link LineFlag}s; empty when none. */
   public String[] flags;
 
+  // The inputs of the amount (docs/rating.md, "Invoice line"; `cdrflow explain`).
+
+  /** The plan whose version priced the line. */
+  public String planId;
+
+  /** Valid_from of the rate version of the line's zone, epoch millis; null without a rate row. */
+  public Long rateValidFrom;
+
+  /** Price per minute, SMS or MB of the line's zone; null for a free line. */
+  public BigDecimal unitPrice;
+
+  /** Connect fee in the amount: zero when nothing is charged. */
+  public BigDecimal connectFee;
+
+  /** Fair-use surcharge before the line's rounding; null when the line carries none. */
+  public BigDecimal fairUseSurcharge;
+
+  /** Units left of the allowance the line draws, before and after it; null when it draws none. */
+  public Long allowanceBefore;
+
+  public Long allowanceAfter;
+
+  /** The reference_version the tariff was resolved from. */
+  public Long referenceVersion;
+
+  /** Where the subscriber was: {@code HOME}, {@code EU}, {@code WORLD1}, ... (VisitedZone). */
+  public String visitedZone;
+
+  /** Raw records the line was built from (partials joined). */
+  public int rawRecords = 1;
+
+  /** Topic, partition and offset of the raw record the line was built from. */
+  public String sourceTopic;
+
+  public Integer sourcePartition;
+  public Long sourceOffset;
+
   public InvoiceLine() {}
 
   public LocalDate eventLocalDate() {

@@ -37,6 +37,14 @@ final class LineAmount {
     return this;
   }
 
+  /**
+   * The sum before the line's one rounding, to 6 decimals (exact for every price of up to 4
+   * decimals per MB or SMS; a per-minute price can leave a repeating decimal).
+   */
+  BigDecimal exact() {
+    return numerator.divide(unitsPerPrice, 6, RoundingMode.HALF_UP).stripTrailingZeros();
+  }
+
   /** NOK, scale 2, rounded half-up. */
   BigDecimal rounded() {
     return numerator.divide(unitsPerPrice, 2, RoundingMode.HALF_UP);

@@ -13,5 +13,10 @@ public enum LineFlag {
   /** Not every partial record of the call arrived. */
   INCOMPLETE,
   /** The line replaces an earlier rating of the same event (set by re-rating, not here). */
-  RERATED
+  RERATED,
+  /**
+   * A correction of a line of an issued invoice, in a later open period: the difference between the
+   * line re-rated and as invoiced (docs/rerating.md).
+   */
+  ADJUSTMENT
 }

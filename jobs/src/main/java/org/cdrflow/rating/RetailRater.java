@@ -93,9 +93,11 @@ public final class RetailRater {
       line.billedUnits = billed;
       line.flags = sorted(flags);
       line.amount = BigDecimal.ZERO.setScale(2);
+      line.connectFee = BigDecimal.ZERO;
       return RatingOutcome.rated(line, List.of());
     }
 
+    Long allowanceBefore = allowanceLeft(service, tariff, usage);
     Draw d = draw(service, billed, tariff, usage);
     if (d.throttled) {
       flags.add(LineFlag.THROTTLED);
@@ -128,7 +130,40 @@ public final class RetailRater {
     line.chargeableUnits = d.chargeable();
     line.amount = amount(service, tariff, billed, d, fairUse);
     line.flags = sorted(flags);
+    line.allowanceBefore = allowanceBefore;
+    line.allowanceAfter = allowanceBefore == null ? null : allowanceBefore - d.covered;
+    boolean beyondEuLimit = d.beyondEuLimitKb > 0;
+    line.unitPrice = beyondEuLimit ? tariff.euDataPrice : tariff.price;
+    line.connectFee =
+        d.chargeable() == 0
+            ? BigDecimal.ZERO
+            : nonNull(beyondEuLimit ? tariff.euDataConnectFee : tariff.connectFee);
+    if (fairUse) {
+      line.fairUseSurcharge =
+          new LineAmount(BilledUnits.perPricedUnit(service))
+              .units(billed, tariff.fairUsePrice)
+              .exact();
+    }
     return RatingOutcome.rated(line, notices);
+  }
+
+  private static BigDecimal nonNull(BigDecimal d) {
+    return d == null ? BigDecimal.ZERO : d;
+  }
+
+  /**
+   * Units left of the allowance the event draws, before it draws (seconds, messages or kB); null
+   * when its zone draws none. Data within the EU limit draws the data allowance.
+   */
+  private static Long allowanceLeft(Service service, Tariff tariff, PeriodUsage usage) {
+    if (tariff.isFree() || !tariff.drawsAllowance) {
+      return null;
+    }
+    return switch (service) {
+      case VOICE -> remaining(tariff.voiceMinutes, 60, usage.voiceSeconds);
+      case SMS -> remaining(tariff.smsCount, 1, usage.smsCount);
+      case DATA -> remaining(tariff.dataMb, BilledUnits.KB_PER_MB, usage.dataKb);
+    };
   }
 
   /** How an event's billed units split, and what it draws (docs/rating.md, "Allowances"). */
@@ -347,6 +382,15 @@ public final class RetailRater {
     l.durationS = service == Service.VOICE ? call.durationSeconds : null;
     l.volumeBytes = data ? call.volumeBytes : null;
     l.currency = CURRENCY;
+    l.planId = call.tariff.planId;
+    l.rateValidFrom = call.tariff.rateValidFromMillis;
+    l.referenceVersion = call.tariff.referenceVersion;
+    l.unitPrice = call.tariff.price;
+    l.visitedZone = call.visitedZone == null ? null : call.visitedZone.name();
+    l.rawRecords = call.rawRecords;
+    l.sourceTopic = call.sourceTopic;
+    l.sourcePartition = call.sourceTopic == null ? null : call.sourcePartition;
+    l.sourceOffset = call.sourceTopic == null ? null : call.sourceOffset;
     return l;
   }
 

@@ -56,6 +56,8 @@ public final class TariffRule {
     t.euDataLimitMb = plan.euDataLimitMb();
     t.dataOverage = plan.dataOverage();
     t.dataOverageCap = plan.dataOverageCap();
+    t.planId = plan.planId();
+    t.referenceVersion = ref.version();
     if (zone.isFree()) {
       return new TariffDecision.Priced(t);
     }
@@ -69,7 +71,7 @@ public final class TariffRule {
       t.connectFee = special.connectFee();
       t.price = price;
     } else {
-      Optional<Rate> rate = priced(ref, plan, service, zone.name());
+      Optional<Rate> rate = priced(ref, plan, service, zone.name(), call);
       if (rate.isEmpty()) {
         return missing(plan, service, zone.name());
       }
@@ -77,12 +79,13 @@ public final class TariffRule {
       t.price = rate.get().price();
       t.firstInterval = rate.get().firstInterval();
       t.nextInterval = rate.get().nextInterval();
+      t.rateValidFromMillis = rate.get().validFrom().toEpochMilli();
     }
     if (blockedSim(call)) {
       return new TariffDecision.Priced(t);
     }
     if (zone.euData() && plan.euDataLimitMb() != null) {
-      Optional<Rate> eu = priced(ref, plan, service, RatingZone.ROAM_EU_DATA);
+      Optional<Rate> eu = priced(ref, plan, service, RatingZone.ROAM_EU_DATA, call);
       if (eu.isEmpty()) {
         return missing(plan, service, RatingZone.ROAM_EU_DATA);
       }
@@ -90,7 +93,7 @@ public final class TariffRule {
       t.euDataPrice = eu.get().price();
     }
     if (fairUseMayApply(call)) {
-      Optional<Rate> fairUse = priced(ref, plan, service, RatingZone.FAIR_USE);
+      Optional<Rate> fairUse = priced(ref, plan, service, RatingZone.FAIR_USE, call);
       if (fairUse.isEmpty()) {
         return missing(plan, service, RatingZone.FAIR_USE);
       }
@@ -121,8 +124,9 @@ public final class TariffRule {
 
   /** A rate row that can price: present and with a price. */
   private static Optional<Rate> priced(
-      ReferenceData ref, PricePlan plan, Service service, String zone) {
-    return ref.rate(plan.planId(), service, zone).filter(r -> r.price() != null);
+      ReferenceData ref, PricePlan plan, Service service, String zone, MediatedCall call) {
+    return ref.rate(plan.planId(), service, zone, Instant.ofEpochMilli(call.eventStartMillis))
+        .filter(r -> r.price() != null);
   }
 
   private static TariffDecision missing(PricePlan plan, Service service, String zone) {

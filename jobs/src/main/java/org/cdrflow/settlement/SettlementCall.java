@@ -56,6 +56,9 @@ public class SettlementCall {
   /** The interconnect price in force at the event time, per {@code unit} of the rate. */
   public BigDecimal price;
 
+  /** Valid_from of the interconnect_rate version that gave {@link #price}, epoch millis. */
+  public Long interconnectRateValidFrom;
+
   /** The wholesale amount, scale 6 ({@link WholesaleAmount}). */
   public BigDecimal amount;
 
@@ -96,6 +99,7 @@ public class SettlementCall {
     row.seconds = unit == SettlementUnit.MINUTE ? call.durationSeconds : 0;
     row.units = 1;
     row.price = call.settlementPrice;
+    row.interconnectRateValidFrom = call.settlementRateValidFromMillis;
     row.amount = WholesaleAmount.of(unit, call.settlementPrice, row.seconds, row.units);
     row.currency = call.settlementCurrency;
     switch (call.recordType) {

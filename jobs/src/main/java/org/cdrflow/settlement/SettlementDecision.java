@@ -56,6 +56,7 @@ public sealed interface SettlementDecision
       call.settlementUnit = rate.unit();
       call.settlementCurrency = rate.currency();
       call.settlementPrice = rate.price();
+      call.settlementRateValidFromMillis = rate.validFrom().toEpochMilli();
     }
   }
 
@@ -96,5 +97,6 @@ public sealed interface SettlementDecision
     call.settlementUnit = null;
     call.settlementCurrency = null;
     call.settlementPrice = null;
+    call.settlementRateValidFromMillis = null;
   }
 }

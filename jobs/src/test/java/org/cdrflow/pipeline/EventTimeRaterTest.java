@@ -117,7 +117,13 @@ class EventTimeRaterTest {
   private MediatedCall call(String callReference, long start, int seconds) {
     MediatedCall c = unpriced(callReference, start, seconds);
     c.tariff =
-        ((TariffDecision.Priced) new TariffRule().decide(c, ref.plan("P").orElseThrow(), ref))
+        ((TariffDecision.Priced)
+                new TariffRule()
+                    .decide(
+                        c,
+                        ref.plan("P", java.time.Instant.ofEpochMilli(c.eventStartMillis))
+                            .orElseThrow(),
+                        ref))
             .tariff();
     return c;
   }

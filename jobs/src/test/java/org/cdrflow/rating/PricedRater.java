@@ -18,7 +18,8 @@ final class PricedRater {
     TariffDecision decision =
         tariffs.decide(
             call,
-            ref.plan(call.planId).orElseThrow(() -> new AssertionError("no plan " + call.planId)),
+            ref.plan(call.planId, java.time.Instant.ofEpochMilli(call.eventStartMillis))
+                .orElseThrow(() -> new AssertionError("no plan " + call.planId)),
             ref);
     if (decision instanceof TariffDecision.NoRate noRate) {
       throw new AssertionError("no tariff: " + noRate.detail());

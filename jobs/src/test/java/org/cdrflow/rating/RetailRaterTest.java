@@ -867,6 +867,19 @@ class RetailRaterTest {
     data.planId = "PC";
     InvoiceLine eu = rater.rate(data, march, twentyOfNinety, ref, NOW).line();
     assertLine(eu, "ROAM_EU_DATA", 1200, 500, 700, "6.15", "FAIR_USE_SURCHARGE");
+
+    // Every line explains itself (docs/rating.md, "Invoice line"): the inputs of its amount.
+    assertEquals("PC", voice.planId);
+    assertEquals(0, new java.math.BigDecimal("1.20").compareTo(voice.unitPrice));
+    assertEquals(0, new java.math.BigDecimal("0.50").compareTo(voice.connectFee));
+    assertEquals(0, new java.math.BigDecimal("0.45").compareTo(voice.fairUseSurcharge));
+    assertEquals(10L, voice.allowanceBefore);
+    assertEquals(0L, voice.allowanceAfter);
+    assertEquals("EU", voice.visitedZone);
+    assertEquals(0, new java.math.BigDecimal("4.50").compareTo(eu.unitPrice));
+    assertEquals(0, new java.math.BigDecimal("3.00").compareTo(eu.fairUseSurcharge));
+    assertEquals(6_500L, eu.allowanceBefore);
+    assertEquals(6_000L, eu.allowanceAfter);
   }
 
   private static List<NotificationKind> kinds(RatingOutcome o) {

@@ -41,7 +41,10 @@ class TariffRuleTest {
   private final ReferenceData ref = RatingFixture.reference();
 
   private TariffDecision decide(MediatedCall c) {
-    return rule.decide(c, ref.plan(c.planId).orElseThrow(), ref);
+    return rule.decide(
+        c,
+        ref.plan(c.planId, java.time.Instant.ofEpochMilli(c.eventStartMillis)).orElseThrow(),
+        ref);
   }
 
   private static MediatedCall onPlan(String plan, MediatedCall c) {

@@ -425,7 +425,42 @@ public final class ReferenceDataLoader {
                 + table.name
                 + " WITH NO DATA");
         st.execute("ALTER TABLE " + STAGE + " ADD COLUMN " + POS + " bigint NOT NULL");
+        // A key column the file leaves out takes its default (a tariff version's valid_from:
+        // valid from the beginning), so the key checks and the upsert see it.
+        for (Column c : absentKeyColumns()) {
+          st.execute(
+              "ALTER TABLE "
+                  + STAGE
+                  + " ADD COLUMN "
+                  + c.name
+                  + " timestamptz NOT NULL DEFAULT '"
+                  + c.defaultValue
+                  + "'");
+        }
       }
+    }
+
+    /** Primary-key columns with a default that the header does not name (timestamps only). */
+    private List<Column> absentKeyColumns() {
+      List<Column> absent = new ArrayList<>();
+      for (String name : table.primaryKey) {
+        Column c = table.columns.get(name);
+        if (c.defaultValue != null
+            && c.type == ReferenceTables.Type.TIMESTAMPTZ
+            && !header.contains(c)) {
+          absent.add(c);
+        }
+      }
+      return absent;
+    }
+
+    /** The header's columns and the absent key columns: what the upsert writes. */
+    private String upsertColumnList() {
+      StringBuilder b = new StringBuilder(columnList());
+      for (Column c : absentKeyColumns()) {
+        b.append(", ").append(c.name);
+      }
+      return b.toString();
     }
 
     private void bind(PreparedStatement ps, CSVRecord record) throws SQLException {
@@ -550,9 +585,9 @@ public final class ReferenceDataLoader {
       return "INSERT INTO "
           + table.name
           + " ("
-          + columnList()
+          + upsertColumnList()
           + ") SELECT "
-          + columnList()
+          + upsertColumnList()
           + " FROM "
           + STAGE
           + (range ? " WHERE " + POS + " BETWEEN ? AND ?" : "")

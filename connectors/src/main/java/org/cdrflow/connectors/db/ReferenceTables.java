@@ -268,6 +268,16 @@ final class ReferenceTables {
     return new Column(name, Type.BOOLEAN);
   }
 
+  /**
+   * A tariff version's start (price_plan, rate): a file without the column loads its rows as valid
+   * from the beginning, as they were before tariffs had versions (docs/reference-data.md).
+   */
+  private static Column validFrom() {
+    return timestamptz("valid_from").required().defaultValue(BEGINNING);
+  }
+
+  static final String BEGINNING = "1970-01-01T00:00:00Z";
+
   private static Column money(String name) {
     return numeric(name, 12, 4).min(0);
   }
@@ -280,7 +290,7 @@ final class ReferenceTables {
       List.of(
           new Table(
               "price_plan",
-              List.of("plan_id"),
+              List.of("plan_id", "valid_from"),
               text("plan_id").required(),
               text("name"),
               integer("voice_minutes").min(0),
@@ -288,7 +298,9 @@ final class ReferenceTables {
               integer("data_mb").min(0),
               integer("eu_data_limit_mb").min(0),
               text("data_overage").required().defaultValue("THROTTLE").oneOf("THROTTLE", "CHARGE"),
-              numeric("data_overage_cap", 12, 2).min(0)),
+              numeric("data_overage_cap", 12, 2).min(0),
+              validFrom(),
+              timestamptz("valid_to")),
           new Table(
               "partner",
               List.of("partner_id"),
@@ -297,14 +309,16 @@ final class ReferenceTables {
               text("operator_id")),
           new Table(
                   "rate",
-                  List.of("plan_id", "service", "zone"),
+                  List.of("plan_id", "service", "zone", "valid_from"),
                   text("plan_id").required(),
                   text("service").required().oneOf("VOICE", "SMS", "DATA"),
                   text("zone").required(),
                   money("connect_fee").required().defaultValue("0"),
                   money("price").required(),
                   integer("first_interval").min(1),
-                  integer("next_interval").min(1))
+                  integer("next_interval").min(1),
+                  validFrom(),
+                  timestamptz("valid_to"))
               .references("plan_id", "price_plan"),
           new Table(
                   "subscription",
@@ -450,6 +464,10 @@ final class ReferenceTables {
   static final Map<String, CheckMessage> CHECK_MESSAGES =
       Map.of(
           "subscription_validity_check",
+          new CheckMessage("valid_to", "valid_to must be later than valid_from"),
+          "price_plan_validity_check",
+          new CheckMessage("valid_to", "valid_to must be later than valid_from"),
+          "rate_validity_check",
           new CheckMessage("valid_to", "valid_to must be later than valid_from"),
           "fraud_rule_window_check",
           new CheckMessage("window_minutes", "must be between 1 and 1440 (one day)"),

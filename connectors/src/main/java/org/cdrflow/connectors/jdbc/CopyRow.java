@@ -120,6 +120,15 @@ public final class CopyRow {
     return done();
   }
 
+  /** A timestamptz as {@link #timestamp(long)}, or NULL. */
+  public CopyRow timestampOrNull(Long epochMillis) {
+    if (epochMillis == null) {
+      next(true);
+      return done();
+    }
+    return timestamp(epochMillis.longValue());
+  }
+
   /** A timestamptz: the instant {@code epochMillis} after 1970-01-01T00:00Z, written in UTC. */
   public CopyRow timestamp(long epochMillis) {
     if (binary != null) {

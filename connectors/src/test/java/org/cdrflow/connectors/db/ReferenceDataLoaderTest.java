@@ -150,6 +150,28 @@ class ReferenceDataLoaderTest {
             "SELECT to_char(closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
                 + " FROM billing_period WHERE period = '2026-11'"));
     assertEquals(11, db.count("billing_period"));
+
+    // Tariff versions (docs/rerating.md): a file without valid_from loads as valid from the
+    // beginning (the examples), a file with it adds a version and the old one stays.
+    long before = db.count("rate");
+    assertEquals(
+        "1970-01-01T00:00:00Z",
+        query(
+            db,
+            "SELECT DISTINCT to_char(valid_from AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM rate"));
+    write(
+        "rate.csv",
+        "plan_id,service,zone,price,valid_from\nMINI,SMS,DOMESTIC,0.99,2026-12-01T00:00:00+01:00\n",
+        true);
+    db.loader().loadFile(dir.resolve("rate.csv"));
+    assertEquals(before + 1, db.count("rate"));
+    assertEquals(
+        "2",
+        query(
+            db,
+            "SELECT count(*) FROM rate WHERE plan_id = 'MINI' AND service = 'SMS'"
+                + " AND zone = 'DOMESTIC'"));
   }
 
   /** SPEC §4: a bad row aborts its whole file and says where. */
@@ -362,7 +384,7 @@ class ReferenceDataLoaderTest {
         "rate.csv",
         "plan_id,service,zone,price\nMINI,SMS,X1,1\nMINI,SMS,X2,1\nMINI,SMS,X1,2\n",
         4,
-        "plan_id, service, zone",
+        "plan_id, service, zone, valid_from",
         "same key as line 2");
     // Quoted fields may hold commas and line breaks: lines are counted in the file.
     expectError(

@@ -57,7 +57,8 @@ class RolesTest {
                     + " WHERE rolname LIKE 'cdr\\_%' AND NOT rolcanlogin AND NOT rolsuper")) {
       rs.next();
       assertEquals(
-          "cdr_anonymiser,cdr_billing,cdr_finance,cdr_fraud,cdr_mediation,cdr_reference_loader",
+          "cdr_anonymiser,cdr_billing,cdr_finance,cdr_fraud,cdr_mediation,cdr_reference_loader,"
+              + "cdr_rerater",
           rs.getString(1));
     }
   }
@@ -111,6 +112,27 @@ class RolesTest {
     assertDenied("cdr_mediation", "UPDATE fraud_alert SET status = 'DISMISSED'");
     assertAllowed("cdr_anonymiser", "UPDATE fraud_alert SET subscription_id = NULL");
     assertAllowed("cdr_reference_loader", "DELETE FROM fraud_rule");
+  }
+
+  /**
+   * Re-rating (docs/rerating.md): billing reads the shadow and the diff, only the rerater
+   * publishes.
+   */
+  @Test
+  void onlyTheRereaterPublishesBillingReadsTheShadow() throws SQLException {
+    assertAllowed("cdr_billing", "SELECT * FROM rerate_run");
+    assertAllowed("cdr_billing", "SELECT * FROM rerate_line");
+    assertDenied("cdr_billing", "UPDATE rerate_run SET status = 'PUBLISHING'");
+    assertDenied("cdr_billing", "UPDATE invoice_line SET amount = 0");
+    assertAllowed("cdr_rerater", "UPDATE rerate_run SET status = 'PUBLISHING'");
+    assertAllowed("cdr_rerater", "UPDATE invoice_line SET amount = amount");
+    assertAllowed("cdr_rerater", "UPDATE settlement_call SET amount = amount");
+    assertAllowed("cdr_rerater", "SELECT * FROM rate");
+    assertDenied("cdr_rerater", "UPDATE rate SET price = 0");
+    assertDenied("cdr_rerater", "SELECT * FROM rejected_cdr");
+    for (String role : List.of("cdr_finance", "cdr_mediation", "nobody_special")) {
+      assertDenied(role, "SELECT * FROM rerate_line");
+    }
   }
 
   @Test
