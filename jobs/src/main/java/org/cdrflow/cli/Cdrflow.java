@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
       ReconcileCommand.class,
       PeriodCommand.class,
       ExportPeriodCommand.class,
-      CollectCommand.class
+      CollectCommand.class,
+      MigrateStateCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {
