@@ -70,7 +70,7 @@ class MigrateStateIT {
           stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
       try (Connection c =
           DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword())) {
-        for (String table : TABLES) {
+        for (String table : LOADED) {
           load(c, table, fixture.resolve("export-a").resolve(table + ".csv"));
         }
       }
@@ -121,6 +121,11 @@ class MigrateStateIT {
   private static final List<String> TABLES =
       List.of("invoice_line", "settlement_call", "settlement_daily", "rejected_cdr");
 
+  /** What the old release's first half wrote, loaded under the upgraded job. */
+  private static final List<String> LOADED =
+      List.of(
+          "invoice_line", "settlement_call", "settlement_daily", "rejected_cdr", "mediation_audit");
+
   private static int replay(Path reference, Path feed, Path work, Path export) {
     List<String> args =
         new ArrayList<>(
@@ -138,20 +143,22 @@ class MigrateStateIT {
     return Cdrflow.run(args.toArray(String[]::new));
   }
 
-  /** The fixture out of the test resources: the feed unzipped and cut in its two halves. */
+  /**
+   * The fixture out of the test resources (files named {@code .gz} unzipped), the feed cut in its
+   * two halves.
+   */
   private static Path unpack(Path dir) throws IOException {
     Files.createDirectories(dir);
     for (String name : fixtureFiles()) {
-      Path to = dir.resolve(name);
+      boolean zipped = name.endsWith(".gz");
+      Path to = dir.resolve(zipped ? name.substring(0, name.length() - 3) : name);
       Files.createDirectories(to.getParent());
-      try (InputStream in = MigrateStateIT.class.getResourceAsStream(FIXTURE + name)) {
+      try (InputStream resource = MigrateStateIT.class.getResourceAsStream(FIXTURE + name);
+          InputStream in = zipped ? new GZIPInputStream(resource) : resource) {
         Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    List<String> feed;
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("feed.jsonl.gz")))) {
-      feed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
+    List<String> feed = Files.readAllLines(dir.resolve("feed.jsonl"), StandardCharsets.UTF_8);
     int half = Integer.parseInt(Files.readString(dir.resolve("first-half-records")).trim());
     Files.write(dir.resolve("feed-a.jsonl"), feed.subList(0, half), StandardCharsets.UTF_8);
     Files.write(

@@ -38,14 +38,8 @@ public class MigrateStateCommand implements Callable<Integer> {
       throw new UsageError(
           "--savepoint " + savepoint + " is not a savepoint folder (it has no _metadata file)");
     }
-    StateMigration.Report report = StateMigration.migrate(savepoint, out);
-    System.out.println(
-        "Migrated "
-            + report.calls()
-            + " call keys and "
-            + report.subscriptions()
-            + " subscriptions; start the job from "
-            + out.toAbsolutePath());
+    StateMigration.migrate(savepoint, out);
+    System.out.println("Migrated; start the job from " + out.toAbsolutePath());
     return 0;
   }
 }

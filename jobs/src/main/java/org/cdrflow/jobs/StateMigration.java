@@ -21,7 +21,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.runtime.kryo.JavaSerializer;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
@@ -63,15 +66,12 @@ public final class StateMigration {
 
   private StateMigration() {}
 
-  /** What was rewritten, for the command's report. */
-  public record Report(long calls, long subscriptions) {}
-
   /**
    * Reads the savepoint (or retained checkpoint) in {@code savepoint}, writes the migrated one to
    * {@code out} (which must not exist or be empty). The output references the untouched operators'
    * state files of the input: keep the input until the job took its own savepoint.
    */
-  public static Report migrate(Path savepoint, Path out) throws Exception {
+  public static void migrate(Path savepoint, Path out) throws Exception {
     if (Files.isDirectory(out)) {
       try (var files = Files.list(out)) {
         if (files.findAny().isPresent()) {
@@ -80,6 +80,16 @@ public final class StateMigration {
       }
     }
     Configuration conf = new Configuration();
+    // The writer hands the untouched operators' state on as OperatorState records through Kryo,
+    // whose generated constructor accessors cannot reach Flink's package-private handle classes on
+    // Java 17 (IllegalAccessError): Java serialization, which those classes support, instead.
+    conf.set(
+        PipelineOptions.SERIALIZATION_CONFIG,
+        List.of(
+            OperatorState.class.getName()
+                + ": {type: kryo, kryo-type: default, class: "
+                + JavaSerializer.class.getName()
+                + "}"));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     env.setParallelism(1);
@@ -114,10 +124,7 @@ public final class StateMigration {
         .removeOperator(OperatorIdentifier.forUid(RATE))
         .withOperator(OperatorIdentifier.forUid(RATE), rating)
         .write(out.toAbsolutePath().toUri().toString());
-    var result = env.execute("cdrflow migrate-state");
-    Long c = result.getAccumulatorResult(CallWriter.COUNTER);
-    Long s = result.getAccumulatorResult(SubscriptionWriter.COUNTER);
-    return new Report(c == null ? 0 : c, s == null ? 0 : s);
+    env.execute("cdrflow migrate-state");
   }
 
   /** Copies a call of the old class into the new one, field by field by name. */
@@ -217,10 +224,8 @@ public final class StateMigration {
   }
 
   static class CallWriter extends KeyedStateBootstrapFunction<String, CallEntry> {
-    static final String COUNTER = "calls";
     private transient ValueState<CallAssemblyState> assembly;
     private transient MapState<Integer, MediatedCall> partials;
-    private transient org.apache.flink.api.common.accumulators.LongCounter count;
 
     @Override
     public void open(OpenContext ctx) {
@@ -233,8 +238,6 @@ public final class StateMigration {
           new MapStateDescriptor<>("partials", Types.INT, CallAssembler.CALL_STATE_TYPE);
       p.enableTimeToLive(dedupTtl());
       partials = getRuntimeContext().getMapState(p);
-      count = new org.apache.flink.api.common.accumulators.LongCounter();
-      getRuntimeContext().addAccumulator(COUNTER, count);
     }
 
     @Override
@@ -249,7 +252,6 @@ public final class StateMigration {
       for (long t : e.processingTimers) {
         ctx.timerService().registerProcessingTimeTimer(t);
       }
-      count.add(1);
     }
   }
 
@@ -304,12 +306,10 @@ public final class StateMigration {
   }
 
   static class SubscriptionWriter extends KeyedStateBootstrapFunction<String, SubscriptionEntry> {
-    static final String COUNTER = "subscriptions";
     private transient MapState<Long, List<MediatedCall>> held;
     private transient MapState<String, PeriodUsage> usage;
     private transient ValueState<PresenceDays> presence;
     private transient ValueState<Long> endCheckAt;
-    private transient org.apache.flink.api.common.accumulators.LongCounter count;
 
     @Override
     public void open(OpenContext ctx) {
@@ -328,8 +328,6 @@ public final class StateMigration {
               .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
       endCheckAt =
           getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
-      count = new org.apache.flink.api.common.accumulators.LongCounter();
-      getRuntimeContext().addAccumulator(COUNTER, count);
     }
 
     @Override
@@ -360,7 +358,6 @@ public final class StateMigration {
         endCheckAt.update(at);
         ctx.timerService().registerProcessingTimeTimer(at);
       }
-      count.add(1);
     }
   }
 }
