@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Rewrites a savepoint of an earlier release of the streaming job into the state layout of this
- * build, offline (docs/operations.md, "Upgrade"): stop the old job with a savepoint, run this, start
- * the new job from {@code --out}.
+ * build, offline (docs/operations.md, "Upgrade"): stop the old job with a savepoint, run this,
+ * start the new job from {@code --out}.
  */
 @Command(
     name = "migrate-state",

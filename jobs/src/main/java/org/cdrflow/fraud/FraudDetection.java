@@ -11,8 +11,8 @@ import org.cdrflow.reference.ReferenceDataProvider;
 
 /**
  * The detection stage of the streaming job (docs/architecture.md, docs/fraud.md): a side branch on
- * the rated lines, keyed by subscription like the rater it is chained to. Rating does not wait for it and nothing it does flows
- * back.
+ * the rated lines, keyed by subscription like the rater it is chained to. Rating does not wait for
+ * it and nothing it does flows back.
  */
 public final class FraudDetection {
   private FraudDetection() {}

@@ -47,14 +47,14 @@ import org.cdrflow.rating.PresenceDays;
 /**
  * Rewrites a savepoint of release 52201b6 so that this build restores it ({@code cdrflow
  * migrate-state}, docs/operations.md "Upgrade"). That release kept the calls of {@code
- * assemble-calls} (buffered partials) and {@code rate} (calls held for the watermark) in keyed state
- * under Flink's POJO serializer, which names the class: {@code org.cdrflow.mediation.MediatedCall}
- * with its {@code org.cdrflow.mediation.VisitedZone}. Those classes now live in {@code
- * org.cdrflow.domain}, so Flink cannot read that state any more. The two operators are read with
- * the old classes (kept for this only), every call is copied field by field into the new class, and
- * the operators are written anew with their timers; every other operator's state is carried over
- * untouched. The subscriptions of {@code rate} also get the daily end check the old release did not
- * have, so their state ends (docs/architecture.md, "State that ends").
+ * assemble-calls} (buffered partials) and {@code rate} (calls held for the watermark) in keyed
+ * state under Flink's POJO serializer, which names the class: {@code
+ * org.cdrflow.mediation.MediatedCall} with its {@code org.cdrflow.mediation.VisitedZone}. Those
+ * classes now live in {@code org.cdrflow.domain}, so Flink cannot read that state any more. The two
+ * operators are read with the old classes (kept for this only), every call is copied field by field
+ * into the new class, and the operators are written anew with their timers; every other operator's
+ * state is carried over untouched. The subscriptions of {@code rate} also get the daily end check
+ * the old release did not have, so their state ends (docs/architecture.md, "State that ends").
  *
  * <p>What changes on the way: the time-to-live of the duplicate entries of {@code assemble-calls}
  * starts again at the migration (Flink's reader does not hand out the old write times), so an entry

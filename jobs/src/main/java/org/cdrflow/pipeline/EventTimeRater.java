@@ -81,9 +81,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     rater = new RetailRater();
     held =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "held", Types.LONG, Types.LIST(CALL_STATE_TYPE)));
+            .getMapState(new MapStateDescriptor<>("held", Types.LONG, Types.LIST(CALL_STATE_TYPE)));
     usage =
         getRuntimeContext()
             .getMapState(

@@ -1,5 +1,6 @@
 package org.cdrflow.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
@@ -96,5 +99,24 @@ class MediationJobTopologyTest {
     assertTrue(
         upstream.contains("rate") && upstream.contains("assemble-calls"), upstream::toString);
     assertFalse(upstreamOf(graph, "invoice-line").contains("detect-fraud"), "rating never waits");
+  }
+
+  /**
+   * docs/architecture.md: detection shares the rater's key, so the rated lines reach it in the same
+   * subtask, chained, without a shuffle (docs/benchmarks.md, "Fifth round").
+   */
+  @Test
+  void ratedLinesReachDetectionWithoutAShuffle() {
+    StreamGraph graph = topology();
+    StreamNode detect =
+        graph.getStreamNodes().stream()
+            .filter(n -> "detect-fraud".equals(n.getTransformationUID()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(1, detect.getInEdges().size());
+    StreamEdge in = detect.getInEdges().get(0);
+    assertEquals(
+        "rate", graph.getStreamNode(in.getSourceId()).getTransformationUID(), in.toString());
+    assertTrue(in.getPartitioner() instanceof ForwardPartitioner, in.getPartitioner().toString());
   }
 }
