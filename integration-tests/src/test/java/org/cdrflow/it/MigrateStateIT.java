@@ -96,6 +96,13 @@ class MigrateStateIT {
       Map<String, Map<String, String>> expected = rows(cleanExport, table);
       Map<String, Map<String, String>> actual = rows(upgradedExport, table);
       assertTrue(!expected.isEmpty() || table.equals("rejected_cdr"), table + " is empty");
+      if (table.equals("rejected_cdr")) {
+        // reject_id is derived differently since 52201b6 (docs/architecture.md, "Exactly-once
+        // effect"): the old release's rejects keep the ids it gave them. One row per rejected
+        // record either way.
+        assertEquals(expected.size(), actual.size(), table + ": rows");
+        continue;
+      }
       assertEquals(expected.keySet(), actual.keySet(), table + ": rows");
       for (String key : expected.keySet()) {
         assertEquals(expected.get(key), actual.get(key), table + " row " + key);
