@@ -93,5 +93,4 @@ public class MediatedCall {
   public boolean lastPartial;
 
   public MediatedCall() {}
-
 }
