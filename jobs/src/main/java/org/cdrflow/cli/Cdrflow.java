@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
       ExportPeriodCommand.class,
       CollectCommand.class,
       ExplainCommand.class,
-      RerateCommand.class
+      RerateCommand.class,
+      MigrateStateCommand.class
     })
 public class Cdrflow {
   public static void main(String[] args) {

@@ -3,6 +3,7 @@ package org.cdrflow.fraud;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.cdrflow.pipeline.StateKeySerializer;
 import org.cdrflow.rating.InvoiceLine;
@@ -10,8 +11,8 @@ import org.cdrflow.reference.ReferenceDataProvider;
 
 /**
  * The detection stage of the streaming job (docs/architecture.md, docs/fraud.md): a side branch on
- * the rated lines, keyed by subscription. Rating does not wait for it and nothing it does flows
- * back.
+ * the rated lines, keyed by subscription like the rater it is chained to. Rating does not wait for
+ * it and nothing it does flows back.
  */
 public final class FraudDetection {
   private FraudDetection() {}
@@ -22,9 +23,14 @@ public final class FraudDetection {
       ReferenceDataProvider reference,
       Sink<FraudAlert> table,
       Sink<FraudAlert> topic) {
+    // The rater is keyed by the same subscription id, at the same parallelism and max parallelism:
+    // every line is already in the subtask that owns its key, so detection is chained to the rater
+    // instead of crossing a shuffle (each line serialized, sent and read back). Its keyed state,
+    // timers and uid are those of a keyBy, so savepoints carry over either way
+    // (docs/benchmarks.md, "Fifth round").
     SingleOutputStreamOperator<FraudAlert> alerts =
-        lines
-            .keyBy(l -> l.subscriptionId, StateKeySerializer.TYPE)
+        DataStreamUtils.reinterpretAsKeyedStream(
+                lines, (InvoiceLine l) -> l.subscriptionId, StateKeySerializer.TYPE)
             .process(new FraudDetectionFunction(reference))
             .returns(Types.POJO(FraudAlert.class))
             .uid("detect-fraud")

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -23,6 +24,10 @@ import org.cdrflow.domain.RejectReason;
  */
 public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, MediatedCall> {
   private static final long serialVersionUID = 1L;
+
+  /** How buffered partials are kept in state (also what {@code migrate-state} writes). */
+  public static final TypeInformation<MediatedCall> CALL_STATE_TYPE =
+      Types.POJO(MediatedCall.class);
 
   private final long partialTimeoutMs;
   private final Duration dedupWindow;
@@ -50,7 +55,7 @@ public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, Me
     a.enableTimeToLive(ttl);
     assembly = getRuntimeContext().getState(a);
     MapStateDescriptor<Integer, MediatedCall> p =
-        new MapStateDescriptor<>("partials", Types.INT, Types.POJO(MediatedCall.class));
+        new MapStateDescriptor<>("partials", Types.INT, CALL_STATE_TYPE);
     p.enableTimeToLive(ttl);
     partials = getRuntimeContext().getMapState(p);
   }

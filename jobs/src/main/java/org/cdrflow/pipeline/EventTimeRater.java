@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
@@ -40,6 +41,10 @@ import org.cdrflow.reference.ReferenceDataProvider;
 public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, InvoiceLine> {
   private static final long serialVersionUID = 1L;
 
+  /** How held calls are kept in state (also what {@code migrate-state} writes). */
+  public static final TypeInformation<MediatedCall> CALL_STATE_TYPE =
+      Types.POJO(MediatedCall.class);
+
   public static final OutputTag<UsageNotice> NOTICES =
       new OutputTag<>("notices", Types.POJO(UsageNotice.class)) {};
 
@@ -64,7 +69,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   private transient ValueState<Long> endCheckAt;
 
   /** How often a subscription's usage and presence are checked for their end. */
-  static final long END_CHECK_MS = java.time.Duration.ofDays(1).toMillis();
+  public static final long END_CHECK_MS = java.time.Duration.ofDays(1).toMillis();
 
   public EventTimeRater(ReferenceDataProvider reference) {
     this.reference = reference;
@@ -76,9 +81,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     rater = new RetailRater();
     held =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "held", Types.LONG, Types.LIST(Types.POJO(MediatedCall.class))));
+            .getMapState(new MapStateDescriptor<>("held", Types.LONG, Types.LIST(CALL_STATE_TYPE)));
     usage =
         getRuntimeContext()
             .getMapState(

@@ -23,8 +23,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.mediation.CdrMediationTest;
 import org.cdrflow.pipeline.HourlyAudit;
@@ -253,5 +255,24 @@ class MediationJobTopologyTest {
             .noneMatch(n -> "detect-fraud".equals(n.getTransformationUID())),
         "no detection stage");
     assertTrue(upstreamOf(graph, "invoice-line").contains("rate"));
+  }
+
+  /**
+   * docs/architecture.md: detection shares the rater's key, so the rated lines reach it in the same
+   * subtask, chained, without a shuffle (docs/benchmarks.md, "Fifth round").
+   */
+  @Test
+  void ratedLinesReachDetectionWithoutAShuffle() {
+    StreamGraph graph = topology();
+    StreamNode detect =
+        graph.getStreamNodes().stream()
+            .filter(n -> "detect-fraud".equals(n.getTransformationUID()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(1, detect.getInEdges().size());
+    StreamEdge in = detect.getInEdges().get(0);
+    assertEquals(
+        "rate", graph.getStreamNode(in.getSourceId()).getTransformationUID(), in.toString());
+    assertTrue(in.getPartitioner() instanceof ForwardPartitioner, in.getPartitioner().toString());
   }
 }

@@ -1,0 +1,363 @@
+package org.cdrflow.jobs;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.runtime.kryo.JavaSerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.OperatorTransformation;
+import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.state.api.StateBootstrapTransformation;
+import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
+import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.pipeline.CallAssembler;
+import org.cdrflow.pipeline.CallAssemblyState;
+import org.cdrflow.pipeline.EventTimeRater;
+import org.cdrflow.pipeline.StateKeySerializer;
+import org.cdrflow.rating.PeriodUsage;
+import org.cdrflow.rating.PresenceDays;
+
+/**
+ * Rewrites a savepoint of release 52201b6 so that this build restores it ({@code cdrflow
+ * migrate-state}, docs/operations.md "Upgrade"). That release kept the calls of {@code
+ * assemble-calls} (buffered partials) and {@code rate} (calls held for the watermark) in keyed
+ * state under Flink's POJO serializer, which names the class: {@code
+ * org.cdrflow.mediation.MediatedCall} with its {@code org.cdrflow.mediation.VisitedZone}. Those
+ * classes now live in {@code org.cdrflow.domain}, so Flink cannot read that state any more. The two
+ * operators are read with the old classes (kept for this only), every call is copied field by field
+ * into the new class, and the operators are written anew with their timers; every other operator's
+ * state is carried over untouched. The subscriptions of {@code rate} also get the daily end check
+ * the old release did not have, so their state ends (docs/architecture.md, "State that ends").
+ *
+ * <p>What changes on the way: the time-to-live of the duplicate entries of {@code assemble-calls}
+ * starts again at the migration (Flink's reader does not hand out the old write times), so an entry
+ * is kept up to one dedup window longer than it would have been; a duplicate is never let through.
+ */
+public final class StateMigration {
+  static final String ASSEMBLE_CALLS = "assemble-calls";
+  static final String RATE = "rate";
+
+  private StateMigration() {}
+
+  /**
+   * Reads the savepoint (or retained checkpoint) in {@code savepoint}, writes the migrated one to
+   * {@code out} (which must not exist or be empty). The output references the untouched operators'
+   * state files of the input: keep the input until the job took its own savepoint.
+   */
+  public static void migrate(Path savepoint, Path out) throws Exception {
+    if (Files.isDirectory(out)) {
+      try (var files = Files.list(out)) {
+        if (files.findAny().isPresent()) {
+          throw new IllegalArgumentException("--out must be a new or empty folder: " + out);
+        }
+      }
+    }
+    Configuration conf = new Configuration();
+    // The writer hands the untouched operators' state on as OperatorState records through Kryo,
+    // whose generated constructor accessors cannot reach Flink's package-private handle classes on
+    // Java 17 (IllegalAccessError): Java serialization, which those classes support, instead.
+    conf.set(
+        PipelineOptions.SERIALIZATION_CONFIG,
+        List.of(
+            OperatorState.class.getName()
+                + ": {type: kryo, kryo-type: default, class: "
+                + JavaSerializer.class.getName()
+                + "}"));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    env.setParallelism(1);
+    String in = savepoint.toAbsolutePath().toUri().toString();
+    SavepointReader reader = SavepointReader.read(env, in, new HashMapStateBackend());
+
+    DataStream<CallEntry> calls =
+        reader.readKeyedState(
+            OperatorIdentifier.forUid(ASSEMBLE_CALLS),
+            new CallReader(),
+            StateKeySerializer.TYPE,
+            TypeInformation.of(CallEntry.class));
+    DataStream<SubscriptionEntry> subscriptions =
+        reader.readKeyedState(
+            OperatorIdentifier.forUid(RATE),
+            new SubscriptionReader(),
+            StateKeySerializer.TYPE,
+            TypeInformation.of(SubscriptionEntry.class));
+
+    StateBootstrapTransformation<CallEntry> assembly =
+        OperatorTransformation.bootstrapWith(calls)
+            .keyBy(e -> e.key, StateKeySerializer.TYPE)
+            .transform(new CallWriter());
+    StateBootstrapTransformation<SubscriptionEntry> rating =
+        OperatorTransformation.bootstrapWith(subscriptions)
+            .keyBy(e -> e.key, StateKeySerializer.TYPE)
+            .transform(new SubscriptionWriter());
+
+    SavepointWriter.fromExistingSavepoint(env, in, new HashMapStateBackend())
+        .removeOperator(OperatorIdentifier.forUid(ASSEMBLE_CALLS))
+        .withOperator(OperatorIdentifier.forUid(ASSEMBLE_CALLS), assembly)
+        .removeOperator(OperatorIdentifier.forUid(RATE))
+        .withOperator(OperatorIdentifier.forUid(RATE), rating)
+        .write(out.toAbsolutePath().toUri().toString());
+    env.execute("cdrflow migrate-state");
+  }
+
+  /** Copies a call of the old class into the new one, field by field by name. */
+  static MediatedCall carriedOver(org.cdrflow.mediation.MediatedCall old) {
+    MediatedCall call = new MediatedCall();
+    try {
+      for (Field from : org.cdrflow.mediation.MediatedCall.class.getFields()) {
+        if (Modifier.isStatic(from.getModifiers())) {
+          continue;
+        }
+        Field to = MediatedCall.class.getField(from.getName());
+        Object value = from.get(old);
+        if (value instanceof Enum<?> e && !to.getType().isInstance(value)) {
+          value = enumNamed(to.getType(), e.name());
+        }
+        to.set(call, value);
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the call of release 52201b6 no longer maps: " + e, e);
+    }
+    // The old release resolved no tariff: the rater prices such a call with today's rule
+    // (EventTimeRater, "pricedAfterUpgrade").
+    call.tariff = null;
+    return call;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object enumNamed(Class<?> type, String name) {
+    return Enum.valueOf((Class) type, name);
+  }
+
+  /** The descriptors as the old release and this build declare them (names and types agree). */
+  static StateTtlConfig dedupTtl() {
+    // Only that the state has a time-to-live is part of the savepoint; the length comes from the
+    // job's dedup.window when it runs.
+    return StateTtlConfig.newBuilder(Duration.ofDays(7))
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .build();
+  }
+
+  /** One call key of {@code assemble-calls}: its entry, its buffered partials, its timers. */
+  public static class CallEntry {
+    public String key;
+    public CallAssemblyState assembly;
+    public HashMap<Integer, MediatedCall> partials = new HashMap<>();
+    public ArrayList<Long> eventTimers = new ArrayList<>();
+    public ArrayList<Long> processingTimers = new ArrayList<>();
+
+    public CallEntry() {}
+  }
+
+  /** One subscription of {@code rate}: calls held per event time, usage, presence, timers. */
+  public static class SubscriptionEntry {
+    public String key;
+    public TreeMap<Long, ArrayList<MediatedCall>> held = new TreeMap<>();
+    public HashMap<String, PeriodUsage> usage = new HashMap<>();
+    public PresenceDays presence;
+    public Long endCheckAt;
+    public ArrayList<Long> eventTimers = new ArrayList<>();
+    public ArrayList<Long> processingTimers = new ArrayList<>();
+
+    public SubscriptionEntry() {}
+  }
+
+  static class CallReader extends KeyedStateReaderFunction<String, CallEntry> {
+    private transient ValueState<CallAssemblyState> assembly;
+    private transient MapState<Integer, org.cdrflow.mediation.MediatedCall> partials;
+
+    @Override
+    public void open(OpenContext ctx) {
+      ValueStateDescriptor<CallAssemblyState> a =
+          new ValueStateDescriptor<>("assembly", Types.POJO(CallAssemblyState.class));
+      a.enableTimeToLive(dedupTtl());
+      assembly = getRuntimeContext().getState(a);
+      MapStateDescriptor<Integer, org.cdrflow.mediation.MediatedCall> p =
+          new MapStateDescriptor<>(
+              "partials", Types.INT, Types.POJO(org.cdrflow.mediation.MediatedCall.class));
+      p.enableTimeToLive(dedupTtl());
+      partials = getRuntimeContext().getMapState(p);
+    }
+
+    @Override
+    public void readKey(String key, Context ctx, Collector<CallEntry> out) throws Exception {
+      CallEntry e = new CallEntry();
+      e.key = key;
+      e.assembly = assembly.value();
+      for (Map.Entry<Integer, org.cdrflow.mediation.MediatedCall> p : partials.entries()) {
+        e.partials.put(p.getKey(), carriedOver(p.getValue()));
+      }
+      e.eventTimers.addAll(ctx.registeredEventTimeTimers());
+      e.processingTimers.addAll(ctx.registeredProcessingTimeTimers());
+      if (e.assembly != null || !e.partials.isEmpty() || !e.eventTimers.isEmpty()) {
+        out.collect(e);
+      }
+    }
+  }
+
+  static class CallWriter extends KeyedStateBootstrapFunction<String, CallEntry> {
+    private transient ValueState<CallAssemblyState> assembly;
+    private transient MapState<Integer, MediatedCall> partials;
+
+    @Override
+    public void open(OpenContext ctx) {
+      // The descriptors of CallAssembler.open, byte for byte in their serializers.
+      ValueStateDescriptor<CallAssemblyState> a =
+          new ValueStateDescriptor<>("assembly", Types.POJO(CallAssemblyState.class));
+      a.enableTimeToLive(dedupTtl());
+      assembly = getRuntimeContext().getState(a);
+      MapStateDescriptor<Integer, MediatedCall> p =
+          new MapStateDescriptor<>("partials", Types.INT, CallAssembler.CALL_STATE_TYPE);
+      p.enableTimeToLive(dedupTtl());
+      partials = getRuntimeContext().getMapState(p);
+    }
+
+    @Override
+    public void processElement(CallEntry e, Context ctx) throws Exception {
+      if (e.assembly != null) {
+        assembly.update(e.assembly);
+      }
+      partials.putAll(e.partials);
+      for (long t : e.eventTimers) {
+        ctx.timerService().registerEventTimeTimer(t);
+      }
+      for (long t : e.processingTimers) {
+        ctx.timerService().registerProcessingTimeTimer(t);
+      }
+    }
+  }
+
+  static class SubscriptionReader extends KeyedStateReaderFunction<String, SubscriptionEntry> {
+    private transient MapState<Long, List<org.cdrflow.mediation.MediatedCall>> held;
+    private transient MapState<String, PeriodUsage> usage;
+    private transient ValueState<PresenceDays> presence;
+    private transient ValueState<Long> endCheckAt;
+
+    @Override
+    public void open(OpenContext ctx) {
+      held =
+          getRuntimeContext()
+              .getMapState(
+                  new MapStateDescriptor<>(
+                      "held",
+                      Types.LONG,
+                      Types.LIST(Types.POJO(org.cdrflow.mediation.MediatedCall.class))));
+      usage =
+          getRuntimeContext()
+              .getMapState(
+                  new MapStateDescriptor<>("usage", Types.STRING, Types.POJO(PeriodUsage.class)));
+      presence =
+          getRuntimeContext()
+              .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+      // Not in release 52201b6: read when a savepoint of a later build is migrated again.
+      endCheckAt =
+          getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
+    }
+
+    @Override
+    public void readKey(String key, Context ctx, Collector<SubscriptionEntry> out)
+        throws Exception {
+      SubscriptionEntry e = new SubscriptionEntry();
+      e.key = key;
+      for (Map.Entry<Long, List<org.cdrflow.mediation.MediatedCall>> h : held.entries()) {
+        ArrayList<MediatedCall> calls = new ArrayList<>(h.getValue().size());
+        for (org.cdrflow.mediation.MediatedCall c : h.getValue()) {
+          calls.add(carriedOver(c));
+        }
+        e.held.put(h.getKey(), calls);
+      }
+      for (Map.Entry<String, PeriodUsage> u : usage.entries()) {
+        e.usage.put(u.getKey(), u.getValue());
+      }
+      e.presence = presence.value();
+      e.endCheckAt = endCheckAt.value();
+      e.eventTimers.addAll(ctx.registeredEventTimeTimers());
+      e.processingTimers.addAll(ctx.registeredProcessingTimeTimers());
+      out.collect(e);
+    }
+  }
+
+  static class SubscriptionWriter extends KeyedStateBootstrapFunction<String, SubscriptionEntry> {
+    private transient MapState<Long, List<MediatedCall>> held;
+    private transient MapState<String, PeriodUsage> usage;
+    private transient ValueState<PresenceDays> presence;
+    private transient ValueState<Long> endCheckAt;
+
+    @Override
+    public void open(OpenContext ctx) {
+      // The descriptors of EventTimeRater.open.
+      held =
+          getRuntimeContext()
+              .getMapState(
+                  new MapStateDescriptor<>(
+                      "held", Types.LONG, Types.LIST(EventTimeRater.CALL_STATE_TYPE)));
+      usage =
+          getRuntimeContext()
+              .getMapState(
+                  new MapStateDescriptor<>("usage", Types.STRING, Types.POJO(PeriodUsage.class)));
+      presence =
+          getRuntimeContext()
+              .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+      endCheckAt =
+          getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
+    }
+
+    @Override
+    public void processElement(SubscriptionEntry e, Context ctx) throws Exception {
+      Set<Long> eventTimers = new TreeSet<>(e.eventTimers);
+      for (Map.Entry<Long, ArrayList<MediatedCall>> h : e.held.entrySet()) {
+        held.put(h.getKey(), new ArrayList<>(h.getValue()));
+        // Every held call is rated by the timer at its event time.
+        eventTimers.add(h.getKey());
+      }
+      usage.putAll(e.usage);
+      if (e.presence != null) {
+        presence.update(e.presence);
+      }
+      for (long t : eventTimers) {
+        ctx.timerService().registerEventTimeTimer(t);
+      }
+      for (long t : e.processingTimers) {
+        ctx.timerService().registerProcessingTimeTimer(t);
+      }
+      boolean holdsState = !e.usage.isEmpty() || e.presence != null || !e.held.isEmpty();
+      if (e.endCheckAt != null) {
+        endCheckAt.update(e.endCheckAt);
+        ctx.timerService().registerProcessingTimeTimer(e.endCheckAt);
+      } else if (holdsState) {
+        // Release 52201b6 had no end check: schedule the first one as a new subscription would.
+        long at = ctx.timerService().currentProcessingTime() + EventTimeRater.END_CHECK_MS;
+        endCheckAt.update(at);
+        ctx.timerService().registerProcessingTimeTimer(at);
+      }
+    }
+  }
+}
