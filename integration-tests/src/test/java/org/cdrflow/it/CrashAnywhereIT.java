@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -188,7 +186,7 @@ class CrashAnywhereIT {
     Process p = start(work, args);
     List<String> out = pump(p);
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      killTree(p.toHandle(), work.resolve("work"));
+      KilledCommand.killTree(p.toHandle(), work.resolve("work"));
       throw new AssertionError("cdrflow " + args.get(0) + " did not end: " + out);
     }
     awaitOutput(p);
@@ -222,7 +220,7 @@ class CrashAnywhereIT {
       Thread.sleep(delay);
       alive = p.isAlive();
     } finally {
-      killTree(p.toHandle(), work.resolve("work"));
+      KilledCommand.killTree(p.toHandle(), work.resolve("work"));
     }
     String where =
         args.get(0) + " killed " + delay + " ms after " + (marker == null ? "feed start" : marker);
@@ -314,44 +312,6 @@ class CrashAnywhereIT {
     Thread t = PUMPS.remove(p);
     if (t != null) {
       t.join(10_000);
-    }
-  }
-
-  /**
-   * SIGKILL to the command's JVM and every descendant (the broker's JVM among them, found through
-   * /proc by ProcessHandle), and to PostgreSQL, which pg_ctl started detached: its postmaster is
-   * named in the data directory's postmaster.pid, and its backends are its children.
-   */
-  private static void killTree(ProcessHandle root, Path workDir) throws Exception {
-    Set<ProcessHandle> victims = new LinkedHashSet<>();
-    victims.add(root);
-    root.descendants().forEach(victims::add);
-    postmaster(workDir)
-        .ifPresent(
-            pm -> {
-              victims.add(pm);
-              pm.descendants().forEach(victims::add);
-            });
-    for (ProcessHandle h : victims) {
-      h.destroyForcibly();
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    for (ProcessHandle h : victims) {
-      while (h.isAlive()) {
-        assertTrue(System.nanoTime() < deadline, "pid " + h.pid() + " survived SIGKILL");
-        Thread.sleep(20);
-      }
-    }
-  }
-
-  private static Optional<ProcessHandle> postmaster(Path workDir) {
-    Path pidFile = workDir.resolve("postgres").resolve("data").resolve("postmaster.pid");
-    try {
-      String first = Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim();
-      return ProcessHandle.of(Long.parseLong(first))
-          .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
     }
   }
 

@@ -100,14 +100,7 @@ class FraudDetectionIT {
     Path killed = base.resolve("killed");
     long delay = new java.util.Random(18L).nextInt(3_000);
     KilledCommand.killAfter(
-        List.of(
-            "replay",
-            "--reference",
-            reference.toString(),
-            "--input",
-            feed.toString(),
-            "--workdir",
-            killed.toString()),
+        List.of(Replay.args(reference, feed, killed)),
         killed,
         "== Running the streaming job",
         delay);

@@ -73,10 +73,11 @@ final class KilledCommand {
   }
 
   /**
-   * SIGKILL to the command's JVM and every descendant, and to PostgreSQL, which pg_ctl started
-   * detached: its postmaster is named in the data directory's postmaster.pid.
+   * SIGKILL to the command's JVM and every descendant (the broker's JVM among them, found through
+   * /proc by ProcessHandle), and to PostgreSQL, which pg_ctl started detached: its postmaster is
+   * named in the data directory's postmaster.pid, and its backends are its children.
    */
-  private static void killTree(ProcessHandle root, Path workDir) throws Exception {
+  static void killTree(ProcessHandle root, Path workDir) throws Exception {
     Set<ProcessHandle> victims = new LinkedHashSet<>();
     victims.add(root);
     root.descendants().forEach(victims::add);

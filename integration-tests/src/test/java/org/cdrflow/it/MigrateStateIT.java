@@ -133,20 +133,8 @@ class MigrateStateIT {
           "invoice_line", "settlement_call", "settlement_daily", "rejected_cdr", "mediation_audit");
 
   private static int replay(Path reference, Path feed, Path work, Path export) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "replay",
-                "--reference",
-                reference.toString(),
-                "--input",
-                feed.toString(),
-                "--workdir",
-                work.toString()));
-    if (export != null) {
-      args.addAll(List.of("--export", export.toString()));
-    }
-    return Cdrflow.run(args.toArray(String[]::new));
+    String[] more = export == null ? new String[0] : new String[] {"--export", export.toString()};
+    return Cdrflow.run(Replay.args(reference, feed, work, more));
   }
 
   /**

@@ -16,6 +16,14 @@ final class Replay {
    * more} arguments after those (e.g. {@code --export DIR}); fails the test unless it exits 0.
    */
   static void run(Path reference, Path feed, Path work, String... more) {
+    assertEquals(0, Cdrflow.run(args(reference, feed, work, more)), "replay exit code");
+  }
+
+  /**
+   * The arguments of {@code cdrflow replay} for {@code feed} over {@code reference} in {@code
+   * work}.
+   */
+  static String[] args(Path reference, Path feed, Path work, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -27,6 +35,6 @@ final class Replay {
                 "--workdir",
                 work.toString()));
     args.addAll(List.of(more));
-    assertEquals(0, Cdrflow.run(args.toArray(String[]::new)), "replay exit code");
+    return args.toArray(String[]::new);
   }
 }

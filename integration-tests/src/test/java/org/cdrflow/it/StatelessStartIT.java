@@ -154,23 +154,13 @@ class StatelessStartIT {
   private record Run(int exit, String err) {}
 
   private static Run replay(Path reference, Path feed, Path work, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "replay",
-                "--reference",
-                reference.toString(),
-                "--input",
-                feed.toString(),
-                "--workdir",
-                work.toString()));
-    args.addAll(List.of(more));
+    String[] args = Replay.args(reference, feed, work, more);
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = Cdrflow.run(args.toArray(String[]::new));
+      exit = Cdrflow.run(args);
     } finally {
       System.setErr(err);
     }
