@@ -75,35 +75,9 @@ public final class CdrMediation {
     }
     RecordType type = RecordType.valueOf(in.recordType);
     long eventTime = in.eventTime();
-    NormalisedNumber served = normaliser.normalise(in.servedMsisdn);
-    if (served.isBad()) {
-      return reject(
-          RejectReason.BAD_NUMBER, "servedMsisdn " + served.badReason().description(), eventTime);
-    }
-    String rawCounterpart = counterpartOf(in, type);
-    NormalisedNumber counterpart = null;
-    // Required (MOC, SMS_MO, FWD: calledNumber, never null here) even when empty, which is then a
-    // number that cannot be parsed; an empty callingNumber on MTC, SMS_MT is a withheld caller.
-    if (rawCounterpart != null && (counterpartRequired(type) || !rawCounterpart.isBlank())) {
-      counterpart = normaliser.normalise(rawCounterpart);
-      if (counterpart.isBad()) {
-        return reject(
-            RejectReason.BAD_NUMBER,
-            counterpartField(type) + " " + counterpart.badReason().description(),
-            eventTime);
-      }
-    }
-    // The party that is not the counterpart (our subscriber again, or nothing on DATA) is not
-    // used, but a value there that is no number means the record is corrupt or forged.
-    for (String field : new String[] {"callingNumber", "calledNumber"}) {
-      String raw = "callingNumber".equals(field) ? in.callingNumber : in.calledNumber;
-      if (!field.equals(counterpartFieldOf(type)) && !blank(raw)) {
-        NormalisedNumber other = normaliser.normalise(raw);
-        if (other.isBad()) {
-          return reject(
-              RejectReason.BAD_NUMBER, field + " " + other.badReason().description(), eventTime);
-        }
-      }
+    Parties parties = parties(in, type, eventTime);
+    if (parties.rejected() != null) {
+      return parties.rejected();
     }
     if (isUnanswered(in, type)) {
       return new MediationOutcome.Unanswered();
@@ -116,27 +90,124 @@ public final class CdrMediation {
           eventTime,
           false);
     }
+    Subscriber subscriber = subscriber(parties.served(), ref, eventTime);
+    if (subscriber.rejected() != null) {
+      return subscriber.rejected();
+    }
+    MediatedCall call = newCall(in, type, eventTime, parties, subscriber.subscription(), ref);
+    MediationOutcome unplaced = placeVisitor(call, in.visitedPlmn, ref, eventTime);
+    if (unplaced != null) {
+      return unplaced;
+    }
+
+    // One owner for "can this event be priced": the rater gets the tariff and cannot fail.
+    TariffDecision tariff = tariffs.decide(call, subscriber.plan(), ref);
+    if (tariff instanceof TariffDecision.NoRate noRate) {
+      return reject(RejectReason.NO_RATE, noRate.detail(), eventTime);
+    }
+    call.tariff = ((TariffDecision.Priced) tariff).tariff();
+
+    SettlementDecision decision = settlement.decide(call, ref);
+    if (decision instanceof SettlementDecision.Rejected r) {
+      return reject(RejectReason.valueOf(r.reason().name()), r.detail(), eventTime);
+    }
+    decision.applyTo(call);
+    return new MediationOutcome.Mediated(call);
+  }
+
+  /** The served number and the counterpart, normalised; or the reject of the first bad number. */
+  private record Parties(
+      NormalisedNumber served, NormalisedNumber counterpart, MediationOutcome rejected) {
+    static Parties rejectedBy(MediationOutcome rejected) {
+      return new Parties(null, null, rejected);
+    }
+  }
+
+  /** The subscription and its plan at the event time; or the reject when either is missing. */
+  private record Subscriber(Subscription subscription, PricePlan plan, MediationOutcome rejected) {
+    static Subscriber rejectedBy(MediationOutcome rejected) {
+      return new Subscriber(null, null, rejected);
+    }
+  }
+
+  /** Normalises the numbers of the record (docs/numbers.md); the first bad one rejects it. */
+  private Parties parties(IncomingCdr in, RecordType type, long eventTime) {
+    NormalisedNumber served = normaliser.normalise(in.servedMsisdn);
+    if (served.isBad()) {
+      return Parties.rejectedBy(
+          reject(
+              RejectReason.BAD_NUMBER,
+              "servedMsisdn " + served.badReason().description(),
+              eventTime));
+    }
+    String rawCounterpart = counterpartOf(in, type);
+    NormalisedNumber counterpart = null;
+    // Required (MOC, SMS_MO, FWD: calledNumber, never null here) even when empty, which is then a
+    // number that cannot be parsed; an empty callingNumber on MTC, SMS_MT is a withheld caller.
+    if (rawCounterpart != null && (counterpartRequired(type) || !rawCounterpart.isBlank())) {
+      counterpart = normaliser.normalise(rawCounterpart);
+      if (counterpart.isBad()) {
+        return Parties.rejectedBy(
+            reject(
+                RejectReason.BAD_NUMBER,
+                counterpartField(type) + " " + counterpart.badReason().description(),
+                eventTime));
+      }
+    }
+    // The party that is not the counterpart (our subscriber again, or nothing on DATA) is not
+    // used, but a value there that is no number means the record is corrupt or forged.
+    for (String field : new String[] {"callingNumber", "calledNumber"}) {
+      String raw = "callingNumber".equals(field) ? in.callingNumber : in.calledNumber;
+      if (!field.equals(counterpartFieldOf(type)) && !blank(raw)) {
+        NormalisedNumber other = normaliser.normalise(raw);
+        if (other.isBad()) {
+          return Parties.rejectedBy(
+              reject(
+                  RejectReason.BAD_NUMBER,
+                  field + " " + other.badReason().description(),
+                  eventTime));
+        }
+      }
+    }
+    return new Parties(served, counterpart, null);
+  }
+
+  /** Whose usage this is: the subscription of the served number at the event time, and its plan. */
+  private Subscriber subscriber(NormalisedNumber served, ReferenceData ref, long eventTime) {
     Instant at = Instant.ofEpochMilli(eventTime);
     Optional<Subscription> sub = ref.subscriptionAt(served.number(), at);
     if (sub.isEmpty()) {
-      return reject(
-          RejectReason.UNKNOWN_SUBSCRIBER,
-          "no subscription for servedMsisdn at the event time " + at,
-          eventTime);
+      return Subscriber.rejectedBy(
+          reject(
+              RejectReason.UNKNOWN_SUBSCRIBER,
+              "no subscription for servedMsisdn at the event time " + at,
+              eventTime));
     }
     Subscription s = sub.get();
     Optional<PricePlan> plan = ref.plan(s.planId(), at);
     if (plan.isEmpty()) {
-      return reject(
-          RejectReason.NO_RATE,
-          "subscription "
-              + s.subscriptionId()
-              + " has plan "
-              + s.planId()
-              + " with no price_plan row",
-          eventTime);
+      return Subscriber.rejectedBy(
+          reject(
+              RejectReason.NO_RATE,
+              "subscription "
+                  + s.subscriptionId()
+                  + " has plan "
+                  + s.planId()
+                  + " with no price_plan row",
+              eventTime));
     }
+    return new Subscriber(s, plan.get(), null);
+  }
 
+  /** The mediated call of a valid record: its identity, the subscriber and the counterpart. */
+  private static MediatedCall newCall(
+      IncomingCdr in,
+      RecordType type,
+      long eventTime,
+      Parties parties,
+      Subscription s,
+      ReferenceData ref) {
+    Instant at = Instant.ofEpochMilli(eventTime);
     MediatedCall call = new MediatedCall();
     call.sourceTopic = in.sourceTopic;
     call.sourcePartition = in.sourcePartition;
@@ -157,7 +228,7 @@ public final class CdrMediation {
             ? (in.uplinkBytes == null ? 0 : in.uplinkBytes)
                 + (in.downlinkBytes == null ? 0 : in.downlinkBytes)
             : 0;
-    call.msisdn = served.number();
+    call.msisdn = parties.served().number();
     call.imsi = in.servedImsi != null && !in.servedImsi.isBlank() ? in.servedImsi : s.imsi();
     call.subscriptionId = s.subscriptionId();
     call.accountId = s.accountId();
@@ -167,6 +238,7 @@ public final class CdrMediation {
     call.inTrunk = in.inTrunk;
     call.outTrunk = in.outTrunk;
 
+    NormalisedNumber counterpart = parties.counterpart();
     if (counterpart != null) {
       call.counterpartNumber = counterpart.number();
       call.counterpartClass = counterpart.numberClass();
@@ -176,8 +248,16 @@ public final class CdrMediation {
               ? "NO"
               : ref.countryZone(call.counterpartCountry).map(CountryZone::zone).orElse(null);
     }
+    return call;
+  }
 
-    VisitedNetwork visited = mcc.visitedNetwork(in.visitedPlmn);
+  /**
+   * Where the subscriber was (docs/rating.md, roaming): home, at sea or in a visited country with
+   * its zone; null when placed, else the reject of a visited network the reference cannot place.
+   */
+  private MediationOutcome placeVisitor(
+      MediatedCall call, String visitedPlmn, ReferenceData ref, long eventTime) {
+    VisitedNetwork visited = mcc.visitedNetwork(visitedPlmn);
     switch (visited.location()) {
       case HOME -> call.visitedZone = VisitedZone.HOME;
       case INTERNATIONAL -> call.visitedZone = VisitedZone.MARITIME;
@@ -200,20 +280,7 @@ public final class CdrMediation {
             eventTime);
       }
     }
-
-    // One owner for "can this event be priced": the rater gets the tariff and cannot fail.
-    TariffDecision tariff = tariffs.decide(call, plan.get(), ref);
-    if (tariff instanceof TariffDecision.NoRate noRate) {
-      return reject(RejectReason.NO_RATE, noRate.detail(), eventTime);
-    }
-    call.tariff = ((TariffDecision.Priced) tariff).tariff();
-
-    SettlementDecision decision = settlement.decide(call, ref);
-    if (decision instanceof SettlementDecision.Rejected r) {
-      return reject(RejectReason.valueOf(r.reason().name()), r.detail(), eventTime);
-    }
-    decision.applyTo(call);
-    return new MediationOutcome.Mediated(call);
+    return null;
   }
 
   /** The invoice line's id: one line per (networkElement, callReference, recordType). */
