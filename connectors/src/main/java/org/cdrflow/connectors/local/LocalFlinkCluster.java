@@ -370,9 +370,13 @@ public final class LocalFlinkCluster implements AutoCloseable {
     s.put("execution.checkpointing.interval", "10s");
     s.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     s.put("pipeline.max-parallelism", "128");
+    // A killed TaskManager is noticed by heartbeat (50 s): until then restarts are scheduled on its
+    // slots and fail. The attempts span twice that, so the job waits the loss out and carries on
+    // on the TaskManagers left (docs/reliability.md, "Cluster"); a job that cannot run still
+    // fails within about two minutes.
     s.put("restart-strategy.type", "fixed-delay");
-    s.put("restart-strategy.fixed-delay.attempts", "3");
-    s.put("restart-strategy.fixed-delay.delay", "1s");
+    s.put("restart-strategy.fixed-delay.attempts", "20");
+    s.put("restart-strategy.fixed-delay.delay", "5s");
     // For the record only: the processes get these options directly (see launch).
     s.put("env.java.opts.all", String.join(" ", JAVA_OPTIONS));
     s.putAll(options.settings);
