@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * example's expected lines (a clean replay, WorkedExampleIT) with the corrected price, except the
  * RERATED flag; a second publish changes nothing. Then September is invoiced, a third version
  * (1.29) is re-rated and published: the issued lines stay, one ADJUSTMENT line of +0.30 in October
- * carries the difference. And explain of W23 prints its derivation.
+ * carries the difference. And explain of W23 prints its derivation. A new interconnect_rate version
+ * in the same run re-settles W30: the diff lists its partner's day, publish updates its
+ * settlement_call row in place and its settlement_daily row by the difference, once.
  */
 class RerateIT {
   private static final Path WORKED = Path.of("..", "examples", "worked");
@@ -69,8 +71,16 @@ class RerateIT {
       assertTrue(explained.contains("600 s left before, 300 after"), explained);
       assertTrue(explained.contains("300 × 0.22 / 60 = 1.10 NOK"), explained);
 
-      // A new version of one rate row.
+      // A new version of one rate row, and of one interconnect rate (PTN-ICX's VOICE_INTL 0.85 →
+      // 0.90 from 1 September: W30, 100 s on 17 September, 1.416667 → 1.500000).
       loadRate(stack, base, "MINI,SMS,DOMESTIC,0,0.9900,,,2026-09-01T00:00:00+02:00");
+      loadReference(
+          base,
+          stack,
+          "interconnect_rate.csv",
+          "partner_id,direction,product,price,unit,currency,valid_from",
+          "PTN-ICX,OUT,VOICE_INTL,0.900000,MINUTE,NOK,2026-09-01T00:00:00+02:00");
+      String settlementBefore = settlement(c);
       String run = new RerateRun(jdbc, 2).run(YearMonth.of(2026, 9), null, null).runId();
       assertEquals(before, lines(c), "rerate writes only the shadow tables");
       assertEquals(
@@ -91,6 +101,22 @@ class RerateIT {
               c, "select total_after - total_before from rerate_run where run_id = '" + run + "'"));
       String text = RerateDiff.toText(RerateDiff.read(jdbc, run));
       assertTrue(text.contains("ACC-1001"), text);
+      assertEquals(settlementBefore, settlement(c), "rerate writes only the shadow tables");
+      RerateDiff.SettlementDay icx = RerateDiff.read(jdbc, run).settlement().get(0);
+      assertEquals(
+          "PTN-ICX 2026-09-17 OUT VOICE_INTL NOK 1 1.416667 1.500000 0.083333",
+          String.join(
+              " ",
+              icx.partnerId(),
+              icx.day(),
+              icx.direction(),
+              icx.product(),
+              icx.currency(),
+              String.valueOf(icx.rows()),
+              icx.before().toPlainString(),
+              icx.after().toPlainString(),
+              icx.delta().toPlainString()));
+      assertEquals(1, RerateDiff.read(jdbc, run).settlement().size(), "only W30's day");
 
       // Publish, killed after its first line, and run again: the same end.
       assertThrows(
@@ -106,9 +132,21 @@ class RerateIT {
       assertEquals(expected, published, "a clean replay with the corrected tariff, but RERATED");
       assertEquals(cleanReplayWithCorrectedPrice(), withoutRerated(published));
 
+      // Settlement: W30's row updated in place, its day corrected by the difference.
+      String expectedSettlement =
+          settlementBefore
+              .replace(
+                  "W30 PTN-ICX OUT VOICE_INTL 2026-09-17 0.850000 1.416667 NOK 2026-01-01",
+                  "W30 PTN-ICX OUT VOICE_INTL 2026-09-17 0.900000 1.500000 NOK 2026-09-01")
+              .replace(
+                  "day PTN-ICX OUT VOICE_INTL NOK 2026-09-17 1 100 1.416667",
+                  "day PTN-ICX OUT VOICE_INTL NOK 2026-09-17 1 100 1.500000");
+      assertEquals(expectedSettlement, settlement(c), "settlement corrected the same way");
+
       String updatedAt = query(c, "select max(updated_at)::text from invoice_line");
       assertTrue(new ShadowPublisher(jdbc).publish(run).alreadyPublished());
       assertEquals(published, lines(c), "a second publish changes nothing");
+      assertEquals(expectedSettlement, settlement(c), "a second publish corrects nothing twice");
       assertEquals(updatedAt, query(c, "select max(updated_at)::text from invoice_line"));
 
       // An issued invoice gets adjustment lines only.
@@ -209,6 +247,35 @@ class RerateIT {
       }
     }
     return String.join("|", rows);
+  }
+
+  private static void loadReference(
+      Path base, EmbeddedStack stack, String file, String header, String row) throws Exception {
+    Path dir = Files.createDirectories(base.resolve("reference-" + System.nanoTime()));
+    Files.writeString(dir.resolve(file), header + "\n" + row + "\n", StandardCharsets.UTF_8);
+    new ReferenceDataLoader(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword()).load(dir);
+  }
+
+  /** Every settlement_call row (by call reference) and every settlement_daily row. */
+  private static String settlement(Connection c) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "select l.call_reference || ' ' || sc.partner_id || ' ' || sc.direction || ' '"
+                    + " || sc.product || ' ' || sc.event_date || ' ' || sc.price || ' '"
+                    + " || sc.amount || ' ' || sc.currency || ' '"
+                    + " || to_char(sc.interconnect_rate_valid_from at time zone 'Europe/Oslo',"
+                    + " 'YYYY-MM-DD') from settlement_call sc"
+                    + " join invoice_line l on l.line_id = sc.line_id"
+                    + " union all select 'day ' || partner_id || ' ' || direction || ' ' || product"
+                    + " || ' ' || currency || ' ' || day || ' ' || events || ' ' || seconds || ' '"
+                    + " || amount from settlement_daily order by 1")) {
+      while (r.next()) {
+        rows.add(r.getString(1));
+      }
+    }
+    return String.join("\n", rows);
   }
 
   private static void loadRate(EmbeddedStack stack, Path base, String row) throws Exception {

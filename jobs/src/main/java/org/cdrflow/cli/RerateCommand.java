@@ -99,7 +99,10 @@ public class RerateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "the run id printed by rerate")
     UUID run;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "write accounts.csv and lines.csv")
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "write accounts.csv, lines.csv and settlement.csv")
     Path out;
 
     @Override
@@ -122,7 +125,8 @@ public class RerateCommand implements Callable<Integer> {
       name = "publish",
       description =
           "Applies a re-rating run: lines of periods not invoiced are updated (flag RERATED),"
-              + " invoiced ones get ADJUSTMENT lines in the first open period.")
+              + " invoiced ones get ADJUSTMENT lines in the first open period; settlement_call"
+              + " rows are corrected in place and settlement_daily by the difference.")
   public static class Publish implements Callable<Integer> {
     @Mixin CommonOptions common;
 
@@ -147,6 +151,10 @@ public class RerateCommand implements Callable<Integer> {
                   + r.adjusted()
                   + " adjustment lines, "
                   + r.skipped()
+                  + " skipped; "
+                  + r.settlementUpdated()
+                  + " settlement_call rows corrected (settlement_daily by the difference), "
+                  + r.settlementSkipped()
                   + " skipped");
         }
         return 0;

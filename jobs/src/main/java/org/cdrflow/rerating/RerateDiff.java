@@ -42,8 +42,34 @@ public final class RerateDiff {
       BigDecimal newAmount,
       String outcome) {}
 
+  /**
+   * One partner's day of settlement that the run changes: the old and new amounts of its changed
+   * {@code settlement_call} rows, per direction, product and currency (docs/rerating.md,
+   * "Settlement"). Rows whose currency changed are a group of their own, {@code currency} then
+   * reads {@code OLD>NEW} (before in the old currency, after in the new: never subtracted).
+   */
+  public record SettlementDay(
+      String partnerId,
+      String direction,
+      String product,
+      String currency,
+      String day,
+      long rows,
+      BigDecimal before,
+      BigDecimal after,
+      long published) {
+    /** After minus before; null when the currency changed (amounts of two currencies). */
+    public BigDecimal delta() {
+      return currency.indexOf('>') >= 0 ? null : after.subtract(before);
+    }
+  }
+
   /** The whole diff of a run. */
-  public record Diff(RerateRun.Summary run, List<Account> accounts, List<Line> lines) {}
+  public record Diff(
+      RerateRun.Summary run,
+      List<Account> accounts,
+      List<Line> lines,
+      List<SettlementDay> settlement) {}
 
   private RerateDiff() {}
 
@@ -89,7 +115,40 @@ public final class RerateDiff {
         }
       }
     }
-    return new Diff(run, accounts, lines);
+    return new Diff(run, accounts, lines, settlement(jdbc, runId));
+  }
+
+  private static List<SettlementDay> settlement(JdbcSettings jdbc, String runId)
+      throws SQLException {
+    List<SettlementDay> days = new ArrayList<>();
+    try (Connection c = jdbc.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT partner_id, direction, product,"
+                    + " CASE WHEN old_currency = currency THEN currency"
+                    + " ELSE old_currency || '>' || currency END, day, count(*), sum(old_amount),"
+                    + " sum(amount), count(*) FILTER (WHERE outcome = 'UPDATED')"
+                    + " FROM rerate_settlement WHERE run_id = ?::uuid"
+                    + " GROUP BY partner_id, direction, product, old_currency, currency, day"
+                    + " ORDER BY partner_id, day, direction, product, currency")) {
+      s.setString(1, runId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          days.add(
+              new SettlementDay(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getObject(5, java.time.LocalDate.class).toString(),
+                  r.getLong(6),
+                  r.getBigDecimal(7),
+                  r.getBigDecimal(8),
+                  r.getLong(9)));
+        }
+      }
+    }
+    return days;
   }
 
   /** The diff as text for a terminal. */
@@ -141,10 +200,32 @@ public final class RerateDiff {
       }
       b.append('\n');
     }
+    if (!d.settlement().isEmpty()) {
+      b.append("Settlement (settlement_call rows priced again, per partner and day):\n");
+      b.append(
+          String.format(
+              "%-16s %-10s %-4s %-18s %-7s %5s %14s %14s %14s%n",
+              "partner", "day", "dir", "product", "cur", "rows", "before", "after", "delta"));
+      for (SettlementDay x : d.settlement()) {
+        b.append(
+            String.format(
+                "%-16s %-10s %-4s %-18s %-7s %5d %14s %14s %14s%s%n",
+                x.partnerId(),
+                x.day(),
+                x.direction(),
+                x.product(),
+                x.currency(),
+                x.rows(),
+                x.before(),
+                x.after(),
+                x.delta() == null ? "-" : x.delta(),
+                x.published() > 0 ? " [" + x.published() + " UPDATED]" : ""));
+      }
+    }
     return b.toString();
   }
 
-  /** Writes {@code accounts.csv} and {@code lines.csv} into {@code dir}. */
+  /** Writes {@code accounts.csv}, {@code lines.csv} and {@code settlement.csv} into {@code dir}. */
   public static void export(Diff d, Path dir) throws IOException {
     Files.createDirectories(dir);
     StringBuilder a =
@@ -193,5 +274,32 @@ public final class RerateDiff {
           .append('\n');
     }
     Files.writeString(dir.resolve("lines.csv"), l, StandardCharsets.UTF_8);
+    StringBuilder t =
+        new StringBuilder(
+            "partner_id,day,direction,product,currency,rows_changed,amount_before,amount_after,"
+                + "delta,rows_updated\n");
+    for (SettlementDay x : d.settlement()) {
+      t.append(x.partnerId())
+          .append(',')
+          .append(x.day())
+          .append(',')
+          .append(x.direction())
+          .append(',')
+          .append(x.product())
+          .append(',')
+          .append(x.currency())
+          .append(',')
+          .append(x.rows())
+          .append(',')
+          .append(x.before())
+          .append(',')
+          .append(x.after())
+          .append(',')
+          .append(x.delta() == null ? "" : x.delta())
+          .append(',')
+          .append(x.published())
+          .append('\n');
+    }
+    Files.writeString(dir.resolve("settlement.csv"), t, StandardCharsets.UTF_8);
   }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
 import org.cdrflow.rating.LineFlag;
+import org.cdrflow.settlement.SettlementCall;
+import org.cdrflow.settlement.SettlementRepricing;
 
 /**
  * {@code cdrflow rerate publish RUN} (docs/rerating.md, "Publishing"): applies a run's changed
@@ -34,7 +36,13 @@ import org.cdrflow.rating.LineFlag;
 public final class ShadowPublisher {
 
   /** What a publication did. */
-  public record Result(long updated, long adjusted, long skipped, boolean alreadyPublished) {}
+  public record Result(
+      long updated,
+      long adjusted,
+      long skipped,
+      boolean alreadyPublished,
+      long settlementUpdated,
+      long settlementSkipped) {}
 
   private static final int BATCH = 500;
 
@@ -70,7 +78,7 @@ public final class ShadowPublisher {
       String status = status(c, runId);
       if (status.equals("PUBLISHED")) {
         c.rollback();
-        return new Result(0, 0, 0, true);
+        return new Result(0, 0, 0, true, 0, 0);
       }
       if (!status.equals("RATED") && !status.equals("PUBLISHING")) {
         c.rollback();
@@ -108,6 +116,29 @@ public final class ShadowPublisher {
           throw new Interrupted();
         }
       }
+      // Then the settlement rows, in the same batches and marks: killed here, the lines are
+      // already marked and the rerun carries on with the settlement rows not yet marked.
+      long settlementUpdated = 0;
+      long settlementSkipped = 0;
+      while (true) {
+        List<SettlementShadow> batch = nextSettlementBatch(c, runId, batchSize);
+        if (batch.isEmpty()) {
+          break;
+        }
+        for (SettlementShadow s : batch) {
+          String outcome = applySettlement(c, s);
+          if (outcome.equals("UPDATED")) {
+            settlementUpdated++;
+          } else {
+            settlementSkipped++;
+          }
+          markSettlementPublished(c, runId, s.before().settlementId, outcome);
+        }
+        c.commit();
+        if (stopAfterBatches > 0 && ++batches >= stopAfterBatches) {
+          throw new Interrupted();
+        }
+      }
       try (PreparedStatement s =
           c.prepareStatement(
               "UPDATE rerate_run r SET status = 'PUBLISHED', published_at = now(),"
@@ -120,7 +151,7 @@ public final class ShadowPublisher {
         s.executeUpdate();
       }
       c.commit();
-      return new Result(updated, adjusted, skipped, false);
+      return new Result(updated, adjusted, skipped, false, settlementUpdated, settlementSkipped);
     }
   }
 
@@ -303,6 +334,187 @@ public final class ShadowPublisher {
       i.setString(n++, s.lineId);
       i.setObject(n, s.eventDate);
       i.executeUpdate();
+    }
+  }
+
+  /**
+   * One changed settlement row of the run: as the run read it and as it priced it, with whether the
+   * stored row is still there and anonymised.
+   */
+  private record SettlementShadow(
+      SettlementCall before, SettlementCall after, boolean present, boolean anonymised) {}
+
+  private static List<SettlementShadow> nextSettlementBatch(
+      Connection c, String runId, int batchSize) throws SQLException {
+    List<SettlementShadow> batch = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT r.settlement_id, r.line_id, r.partner_id, r.direction, r.product, r.day,"
+                + " r.seconds, r.units, r.old_price, r.old_amount, r.old_currency,"
+                + " r.old_interconnect_rate_valid_from, r.price, r.amount, r.currency,"
+                + " r.interconnect_rate_valid_from, sc.settlement_id IS NOT NULL,"
+                + " sc.anonymised_at IS NOT NULL"
+                + " FROM rerate_settlement r"
+                + " LEFT JOIN settlement_call sc ON sc.settlement_id = r.settlement_id"
+                + " WHERE r.run_id = ?::uuid AND r.published_at IS NULL"
+                + " ORDER BY r.settlement_id LIMIT "
+                + batchSize)) {
+      s.setString(1, runId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          SettlementCall before = new SettlementCall();
+          before.settlementId = r.getString(1);
+          before.lineId = r.getString(2);
+          before.partnerId = r.getString(3);
+          before.direction = r.getString(4);
+          before.product = r.getString(5);
+          before.eventDate = r.getObject(6, java.time.LocalDate.class).toString();
+          before.seconds = r.getLong(7);
+          before.units = r.getLong(8);
+          before.price = r.getBigDecimal(9);
+          before.amount = r.getBigDecimal(10);
+          before.currency = r.getString(11);
+          Timestamp oldFrom = r.getTimestamp(12);
+          before.interconnectRateValidFrom = oldFrom == null ? null : oldFrom.getTime();
+          SettlementCall after = new SettlementCall();
+          after.settlementId = before.settlementId;
+          after.lineId = before.lineId;
+          after.partnerId = before.partnerId;
+          after.direction = before.direction;
+          after.product = before.product;
+          after.eventDate = before.eventDate;
+          after.seconds = before.seconds;
+          after.units = before.units;
+          after.price = r.getBigDecimal(13);
+          after.amount = r.getBigDecimal(14);
+          after.currency = r.getString(15);
+          after.interconnectRateValidFrom = r.getTimestamp(16).getTime();
+          batch.add(new SettlementShadow(before, after, r.getBoolean(17), r.getBoolean(18)));
+        }
+      }
+    }
+    return batch;
+  }
+
+  /**
+   * Updates one {@code settlement_call} row in place (same key), guarded by what the run read, and
+   * corrects {@code settlement_daily} by the difference in the same transaction.
+   */
+  private static String applySettlement(Connection c, SettlementShadow s) throws SQLException {
+    if (!s.present()) {
+      return "SKIPPED_MISSING";
+    }
+    if (s.anonymised()) {
+      return "SKIPPED_ANONYMISED";
+    }
+    SettlementCall b = s.before();
+    SettlementCall a = s.after();
+    try (PreparedStatement u =
+        c.prepareStatement(
+            "UPDATE settlement_call SET price = ?, amount = ?, currency = ?,"
+                + " interconnect_rate_valid_from = ?"
+                + " WHERE settlement_id = ?::uuid AND anonymised_at IS NULL AND amount = ?"
+                + " AND currency = ?"
+                + " AND interconnect_rate_valid_from IS NOT DISTINCT FROM ?")) {
+      int i = 1;
+      u.setBigDecimal(i++, a.price);
+      u.setBigDecimal(i++, a.amount);
+      u.setString(i++, a.currency);
+      ShadowStore.setTime(u, i++, a.interconnectRateValidFrom);
+      u.setString(i++, b.settlementId);
+      u.setBigDecimal(i++, b.amount);
+      u.setString(i++, b.currency);
+      ShadowStore.setTime(u, i, b.interconnectRateValidFrom);
+      if (u.executeUpdate() != 1) {
+        // The streaming job wrote the row again (a replay, with the reference data of then), or
+        // another run was published: never overwritten, re-rate again.
+        return "SKIPPED_CHANGED";
+      }
+    }
+    String lineage = lineageOf(c, b);
+    for (SettlementRepricing.DailyDelta d : SettlementRepricing.dailyDeltas(b, a)) {
+      addToDaily(c, d, lineage);
+    }
+    return "UPDATED";
+  }
+
+  /** The state lineage that wrote the day of {@code row}; null when none did. */
+  private static String lineageOf(Connection c, SettlementCall row) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT lineage_id FROM settlement_daily WHERE partner_id = ? AND direction = ?"
+                + " AND product = ? AND currency = ? AND day = ?")) {
+      s.setString(1, row.partnerId);
+      s.setString(2, row.direction);
+      s.setString(3, row.product);
+      s.setString(4, row.currency);
+      s.setObject(5, java.time.LocalDate.parse(row.eventDate));
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    }
+  }
+
+  /**
+   * Adds a correction to the day's totals, and to the base of the lineage that wrote the day: the
+   * streaming job writes a day's absolute totals from its state plus that base (a late event of the
+   * day, a restore), so the correction survives its next write.
+   */
+  private static void addToDaily(Connection c, SettlementRepricing.DailyDelta d, String lineage)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO settlement_daily (partner_id, direction, product, currency, day, events,"
+                + " seconds, amount, lineage_id, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, now())"
+                + " ON CONFLICT (partner_id, direction, product, currency, day) DO UPDATE SET"
+                + " events = settlement_daily.events + excluded.events,"
+                + " seconds = settlement_daily.seconds + excluded.seconds,"
+                + " amount = settlement_daily.amount + excluded.amount, updated_at = now()")) {
+      bindDelta(s, d);
+      s.setString(9, lineage);
+      s.executeUpdate();
+    }
+    if (lineage == null) {
+      return;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO settlement_daily_base (partner_id, direction, product, currency, day,"
+                + " events, seconds, amount, lineage_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::uuid)"
+                + " ON CONFLICT (lineage_id, partner_id, direction, product, currency, day)"
+                + " DO UPDATE SET events = settlement_daily_base.events + excluded.events,"
+                + " seconds = settlement_daily_base.seconds + excluded.seconds,"
+                + " amount = settlement_daily_base.amount + excluded.amount")) {
+      bindDelta(s, d);
+      s.setString(9, lineage);
+      s.executeUpdate();
+    }
+  }
+
+  private static void bindDelta(PreparedStatement s, SettlementRepricing.DailyDelta d)
+      throws SQLException {
+    s.setString(1, d.partnerId());
+    s.setString(2, d.direction());
+    s.setString(3, d.product());
+    s.setString(4, d.currency());
+    s.setObject(5, java.time.LocalDate.parse(d.day()));
+    s.setLong(6, d.events());
+    s.setLong(7, d.seconds());
+    s.setBigDecimal(8, d.amount());
+  }
+
+  private static void markSettlementPublished(
+      Connection c, String runId, String settlementId, String outcome) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE rerate_settlement SET published_at = now(), outcome = ?"
+                + " WHERE run_id = ?::uuid AND settlement_id = ?::uuid")) {
+      s.setString(1, outcome);
+      s.setString(2, runId);
+      s.setString(3, settlementId);
+      s.executeUpdate();
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.PresenceDays;
 import org.cdrflow.rating.Rerating;
+import org.cdrflow.settlement.SettlementCall;
 
 /**
  * The SQL of shadow re-rating (docs/rerating.md): reading a subscription's lines of a period and
@@ -160,6 +161,96 @@ final class ShadowStore {
       s.setBigDecimal(4, after);
       s.setString(5, runId);
       s.executeUpdate();
+    }
+  }
+
+  /**
+   * The {@code settlement_call} rows of the lines {@link #lines} selects: settled again by the run
+   * (docs/rerating.md, "Settlement"). Anonymised rows are never re-settled. The numbers are not
+   * read: re-settling does not need them.
+   */
+  static List<SettlementCall> settlements(Connection c, String subscriptionId, YearMonth period)
+      throws SQLException {
+    List<SettlementCall> rows = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT sc.settlement_id, sc.line_id, sc.partner_id, sc.direction, sc.product,"
+                + " sc.event_start, sc.event_date, sc.seconds, sc.units, sc.price, sc.amount,"
+                + " sc.currency, sc.interconnect_rate_valid_from"
+                + " FROM invoice_line l JOIN settlement_call sc ON sc.line_id = l.line_id"
+                + " WHERE l.subscription_id = ? AND l.usage_period = ?"
+                + " AND l.anonymised_at IS NULL AND l.corrects_line_id IS NULL"
+                + " AND l.event_date >= ? AND l.event_date < ? AND sc.anonymised_at IS NULL"
+                + " AND sc.partner_id IS NOT NULL AND sc.amount IS NOT NULL")) {
+      s.setString(1, subscriptionId);
+      s.setString(2, period.toString());
+      s.setObject(3, period.atDay(1));
+      s.setObject(4, period.plusMonths(1).atDay(1));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          SettlementCall row = new SettlementCall();
+          row.settlementId = r.getString(1);
+          row.lineId = r.getString(2);
+          row.partnerId = r.getString(3);
+          row.direction = r.getString(4);
+          row.product = r.getString(5);
+          row.eventStart = r.getTimestamp(6).getTime();
+          row.eventDate = r.getObject(7, LocalDate.class).toString();
+          row.seconds = r.getLong(8);
+          row.units = r.getLong(9);
+          row.price = r.getBigDecimal(10);
+          row.amount = r.getBigDecimal(11);
+          row.currency = r.getString(12);
+          Timestamp from = r.getTimestamp(13);
+          row.interconnectRateValidFrom = from == null ? null : from.getTime();
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** A settlement row as stored and as the reference data prices it now. */
+  record SettlementChange(SettlementCall before, SettlementCall after) {}
+
+  /** Writes the settlement rows that changed, in the subscription's transaction. */
+  static void writeSettlements(Connection c, String runId, List<SettlementChange> changes)
+      throws SQLException {
+    if (changes.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO rerate_settlement (run_id, settlement_id, line_id, partner_id,"
+                + " direction, product, day, seconds, units, old_price, old_amount, old_currency,"
+                + " old_interconnect_rate_valid_from, price, amount, currency,"
+                + " interconnect_rate_valid_from)"
+                + " VALUES (?::uuid, ?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (run_id, settlement_id) DO NOTHING")) {
+      for (SettlementChange ch : changes) {
+        SettlementCall b = ch.before();
+        SettlementCall a = ch.after();
+        int i = 1;
+        s.setString(i++, runId);
+        s.setString(i++, b.settlementId);
+        s.setString(i++, b.lineId);
+        s.setString(i++, b.partnerId);
+        s.setString(i++, b.direction);
+        s.setString(i++, b.product);
+        s.setObject(i++, LocalDate.parse(b.eventDate));
+        s.setLong(i++, b.seconds);
+        s.setLong(i++, b.units);
+        s.setBigDecimal(i++, b.price);
+        s.setBigDecimal(i++, b.amount);
+        s.setString(i++, b.currency);
+        setTime(s, i++, b.interconnectRateValidFrom);
+        s.setBigDecimal(i++, a.price);
+        s.setBigDecimal(i++, a.amount);
+        s.setString(i++, a.currency);
+        setTime(s, i, a.interconnectRateValidFrom);
+        s.addBatch();
+      }
+      s.executeBatch();
     }
   }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -12,6 +13,8 @@ import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.Rerating;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceSnapshotReader;
+import org.cdrflow.settlement.SettlementCall;
+import org.cdrflow.settlement.SettlementRepricing;
 
 /**
  * The re-rating job's one operator: rates one subscription's lines of the period again ({@link
@@ -66,6 +69,15 @@ final class SubscriptionRerater extends RichMapFunction<String, Long> {
             reference,
             Instant.now());
     ShadowStore.write(connection, runId, outcomes);
+    // Settlement is priced again beside the lines, with the same reference snapshot: the
+    // interconnect rate does not depend on the retail rating, so every settled row of the
+    // selected lines is settled again, changed line or not (docs/rerating.md, "Settlement").
+    List<ShadowStore.SettlementChange> settlements = new ArrayList<>();
+    for (SettlementCall row : ShadowStore.settlements(connection, subscriptionId, p)) {
+      SettlementRepricing.reprice(row, reference)
+          .ifPresent(now -> settlements.add(new ShadowStore.SettlementChange(row, now)));
+    }
+    ShadowStore.writeSettlements(connection, runId, settlements);
     connection.commit();
     return (long) outcomes.size();
   }

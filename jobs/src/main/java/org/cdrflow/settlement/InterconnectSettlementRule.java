@@ -161,7 +161,13 @@ public final class InterconnectSettlementRule implements Serializable {
     return priced(partner.get(), SettlementDirection.IN, product, event.eventTime(), reference);
   }
 
-  private static SettlementDecision priced(
+  /**
+   * The price step alone: the {@code interconnect_rate} in force at {@code t} for a partner,
+   * direction and product already decided, checked as for a new event. Re-rating settles a stored
+   * {@code settlement_call} again through this step (docs/rerating.md, "Settlement"), so the two
+   * cannot disagree on which rate applies.
+   */
+  public static SettlementDecision priced(
       String partnerId,
       SettlementDirection direction,
       SettlementProduct product,

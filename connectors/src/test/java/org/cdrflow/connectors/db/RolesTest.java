@@ -129,9 +129,17 @@ class RolesTest {
     assertAllowed("cdr_rerater", "UPDATE settlement_call SET amount = amount");
     assertAllowed("cdr_rerater", "SELECT * FROM rate");
     assertDenied("cdr_rerater", "UPDATE rate SET price = 0");
+    // Settlement re-rating (V22): the rerater writes the settlement shadow and the day's
+    // correction into the base of the lineage that wrote the day; billing reads the shadow.
+    assertAllowed("cdr_rerater", "UPDATE rerate_settlement SET outcome = outcome");
+    assertAllowed("cdr_rerater", "UPDATE settlement_daily SET amount = amount");
+    assertAllowed("cdr_rerater", "UPDATE settlement_daily_base SET amount = amount");
+    assertAllowed("cdr_billing", "SELECT * FROM rerate_settlement");
+    assertDenied("cdr_billing", "UPDATE settlement_call SET amount = amount");
     assertDenied("cdr_rerater", "SELECT * FROM rejected_cdr");
     for (String role : List.of("cdr_finance", "cdr_mediation", "nobody_special")) {
       assertDenied(role, "SELECT * FROM rerate_line");
+      assertDenied(role, "SELECT * FROM rerate_settlement");
     }
   }
 
