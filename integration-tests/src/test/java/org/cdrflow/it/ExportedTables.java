@@ -14,7 +14,10 @@ import org.apache.commons.csv.CSVRecord;
 /** Reads the CSV exports of {@code cdrflow replay} for comparisons, as billing would. */
 final class ExportedTables {
   /** Columns that say when a row was written, not what it says: left out of comparisons. */
-  static final Set<String> WRITE_TIMES = Set.of("created_at", "updated_at", "first_seen");
+  // reference_version is the reference data's version when the line was rated: a load or a
+  // period's readiness moves it at a moment of processing time (docs/rating.md, "Invoice line").
+  static final Set<String> WRITE_TIMES =
+      Set.of("created_at", "updated_at", "first_seen", "reference_version");
 
   private ExportedTables() {}
 
