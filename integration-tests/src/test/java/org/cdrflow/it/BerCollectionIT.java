@@ -136,10 +136,13 @@ class BerCollectionIT {
     assertEquals(0, Cdrflow.run(args), String.join(" ", args));
   }
 
-  /** Rows without write times, and timestamps to the second (BER carries no milliseconds). */
+  /**
+   * Rows without write times and where each record was read (the collector puts them on the topic
+   * in its own order), timestamps to the second (BER carries no milliseconds).
+   */
   private static List<String> rows(Path dir, String table) throws Exception {
     List<String> rows = new ArrayList<>();
-    for (String r : ExportedTables.rows(dir, table)) {
+    for (String r : ExportedTables.rows(dir, table, ExportedTables.SOURCE_POSITION)) {
       rows.add(r.replaceAll("(\\d{2}:\\d{2}:\\d{2})\\.\\d+", "$1"));
     }
     rows.sort(null);

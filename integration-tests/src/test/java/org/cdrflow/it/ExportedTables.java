@@ -21,8 +21,19 @@ final class ExportedTables {
 
   private ExportedTables() {}
 
+  /**
+   * Where a line's record was read: the BER path puts the records on the topic in its own order.
+   */
+  static final Set<String> SOURCE_POSITION =
+      Set.of("source_topic", "source_partition", "source_offset");
+
   /** The rows of {@code dir/table.csv} as "column=value" strings without the write times. */
   static List<String> rows(Path dir, String table) throws IOException {
+    return rows(dir, table, Set.of());
+  }
+
+  /** As {@link #rows(Path, String)}, also without the columns {@code without}. */
+  static List<String> rows(Path dir, String table, Set<String> without) throws IOException {
     try (Reader r = Files.newBufferedReader(dir.resolve(table + ".csv"));
         CSVParser p =
             CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
@@ -31,7 +42,7 @@ final class ExportedTables {
       for (CSVRecord rec : p) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < header.size(); i++) {
-          if (!WRITE_TIMES.contains(header.get(i))) {
+          if (!WRITE_TIMES.contains(header.get(i)) && !without.contains(header.get(i))) {
             sb.append(header.get(i)).append('=').append(rec.get(i)).append(';');
           }
         }
