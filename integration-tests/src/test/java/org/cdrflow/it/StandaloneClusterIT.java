@@ -84,7 +84,9 @@ class StandaloneClusterIT {
   void aStopWithoutDrainARescaleAndKilledJobAndTaskManagersLoseAndDoubleNothing() throws Exception {
     Path jobJar = JobJar.locate();
     List<Path> flinkLib = cliLibraries();
-    Path base = Files.createTempDirectory(Path.of("target"), "standalone-cluster-");
+    // A short name: RocksDB names its relocated LOG file after the whole path of its instance,
+    // and a file name has at most 255 bytes (the restored job's instances are the longest).
+    Path base = Files.createTempDirectory(Path.of("target"), "sc-");
     Path reference = base.resolve("reference");
     Path feed = base.resolve("feed.jsonl");
     FeedGenerator.write(GeneratorSettings.of(RECORDS, 400, 20261121L), feed, reference);
