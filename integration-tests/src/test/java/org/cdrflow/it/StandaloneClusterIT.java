@@ -81,15 +81,9 @@ class StandaloneClusterIT {
   private static final long STARTED = System.nanoTime();
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "open (issue 15): the job restored after the JobManager's kill fails to open RocksDB, whose"
-          + " relocated LOG file name (the instance's whole path) passes 255 bytes; the fix is a"
-          + " short state.backend.rocksdb.localdir in LocalFlinkCluster")
   void aStopWithoutDrainARescaleAndKilledJobAndTaskManagersLoseAndDoubleNothing() throws Exception {
     Path jobJar = JobJar.locate();
     List<Path> flinkLib = cliLibraries();
-    // A short name: RocksDB names its relocated LOG file after the whole path of its instance,
-    // and a file name has at most 255 bytes (the restored job's instances are the longest).
     Path base = Files.createTempDirectory(Path.of("target"), "sc-");
     Path reference = base.resolve("reference");
     Path feed = base.resolve("feed.jsonl");

@@ -318,6 +318,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
       List<String> dynamic =
           new ArrayList<>(words(TaskExecutorProcessUtils.generateDynamicConfigsStr(tm)));
       dynamic.addAll(List.of("-D", "taskmanager.resource-id=taskmanager-" + i));
+      // The web UI's log of this TaskManager (see launch: it has no log.file property).
+      dynamic.addAll(
+          List.of("-D", "taskmanager.log.path=" + logs.resolve("taskmanager-" + i + ".log")));
       children.add(
           launch(
               "taskmanager-" + i,
@@ -415,8 +418,16 @@ public final class LocalFlinkCluster implements AutoCloseable {
     command.addAll(JAVA_OPTIONS);
     command.add("-Djava.awt.headless=true");
     command.add("-Djava.io.tmpdir=" + tmp);
-    // log.file: where Flink's log4j configuration writes, and what the web UI shows as the log.
-    command.add("-Dlog.file=" + log);
+    // cdrflow.cluster.log.file: where the log4j configuration below writes. Flink's usual log.file
+    // is set
+    // for the JobManager only (the web UI shows it as its log): in a TaskManager, RocksDB would
+    // move its own LOG next to it, named after the instance's whole path, and a restored job's
+    // path makes that name longer than the 255 bytes a file name may have (docs/reliability.md,
+    // "Cluster"). The TaskManager's web UI log comes from taskmanager.log.path instead.
+    command.add("-D" + LOG_FILE_PROPERTY + "=" + log);
+    if (mainClass.equals(JOB_MANAGER_MAIN)) {
+      command.add("-Dlog.file=" + log);
+    }
     command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties"));
     command.add("-cp");
     command.add(classpath);
@@ -731,6 +742,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
   }
 
+  private static final String LOG_FILE_PROPERTY = "cdrflow.cluster.log.file";
+
   // Flink's own log4j layout (conf/log4j.properties of its distribution), in one file per process
   // and start. Kafka clients log their whole configuration at INFO whenever one is created.
   private static final String LOG4J2_CONFIG =
@@ -753,7 +766,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
           // which
           // opens the same file a second time.
           "appender.main.append = true",
-          "appender.main.fileName = ${sys:log.file}",
+          "appender.main.fileName = ${sys:" + LOG_FILE_PROPERTY + "}",
           "appender.main.layout.type = PatternLayout",
           "appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
           "");
