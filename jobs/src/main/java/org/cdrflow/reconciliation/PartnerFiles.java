@@ -153,6 +153,58 @@ public final class PartnerFiles {
     }
   }
 
+  /**
+   * The instant of {@code yyyy-MM-ddTHH:mm:ssZ}, the form most partner files use, read without the
+   * general ISO-8601 parser (a third of the reading time otherwise); null for anything else, which
+   * then goes through {@link OffsetDateTime#parse} (that also reports the errors). The tests check
+   * that both give the same instant.
+   */
+  static Instant plainUtc(String v) {
+    if (v.length() != 20
+        || v.charAt(4) != '-'
+        || v.charAt(7) != '-'
+        || v.charAt(10) != 'T'
+        || v.charAt(13) != ':'
+        || v.charAt(16) != ':'
+        || v.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = digits(v, 17, 2);
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second);
+  }
+
+  /** The value of {@code length} ASCII digits from {@code from}, or -1. */
+  private static int digits(String v, int from, int length) {
+    int value = 0;
+    for (int i = from; i < from + length; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   /** The fields of the current line, with the line number and column names for messages. */
   private static final class Fields {
     private final Path file;
@@ -291,6 +343,10 @@ public final class PartnerFiles {
 
     Instant instant(String column) throws PartnerFileException {
       String v = required(column);
+      Instant plain = plainUtc(v);
+      if (plain != null) {
+        return plain;
+      }
       try {
         return OffsetDateTime.parse(v).toInstant();
       } catch (DateTimeParseException e) {

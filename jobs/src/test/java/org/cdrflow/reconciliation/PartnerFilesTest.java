@@ -135,4 +135,47 @@ class PartnerFilesTest {
     e = assertThrows(PartnerFileException.class, () -> PartnerFiles.readStatement(twice, JULY));
     assertEquals(3, e.line());
   }
+
+  /** The plain UTC reading gives the general parser's instant, or leaves the value to it. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource({
+    "2026-10-01T00:00:00Z",
+    "2026-10-31T23:59:59Z",
+    "2024-02-29T12:00:00Z",
+    "2026-02-29T12:00:00Z",
+    "2026-04-31T12:00:00Z",
+    "2026-13-01T12:00:00Z",
+    "2026-10-01T24:00:00Z",
+    "2026-10-01T23:60:00Z",
+    "2026-10-01T23:59:60Z",
+    "2026-10-00T12:00:00Z",
+    "0000-01-01T00:00:00Z",
+    "2026-10-01T12:00:00+02:00",
+    "2026-10-01T12:00Z",
+    "2026-10-01T12:00:00.5Z",
+    "2026-10-01 12:00:00Z",
+    "2026-1a-01T12:00:00Z",
+    "2026-10-01T12:00:00z",
+  })
+  void plainUtcReadsAsTheGeneralParser(String v) {
+    Instant general;
+    try {
+      general = java.time.OffsetDateTime.parse(v).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      general = null;
+    }
+    Instant plain = PartnerFiles.plainUtc(v);
+    if (plain != null) {
+      assertEquals(general, plain);
+    }
+  }
+
+  @Test
+  void plainUtcReadsEverySecondOfAYearAsTheGeneralParser() {
+    java.util.Random random = new java.util.Random(20);
+    for (int i = 0; i < 20_000; i++) {
+      String v = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(400_000_000)).toString();
+      assertEquals(java.time.OffsetDateTime.parse(v).toInstant(), PartnerFiles.plainUtc(v), v);
+    }
+  }
 }
