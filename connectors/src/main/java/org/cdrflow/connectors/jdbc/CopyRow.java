@@ -122,6 +122,10 @@ public final class CopyRow {
 
   /** A timestamptz as {@link #timestamp(long)}, or NULL. */
   public CopyRow timestampOrNull(Long epochMillis) {
+    if (epochMillis == null && binary != null) {
+      binary.nullValue();
+      return this;
+    }
     if (epochMillis == null) {
       next(true);
       return done();

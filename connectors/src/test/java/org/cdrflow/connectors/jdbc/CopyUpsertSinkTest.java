@@ -61,7 +61,8 @@ class CopyUpsertSinkTest {
               "billed_units",
               "amount",
               "event_start",
-              "flags"),
+              "flags",
+              "rate_valid_from"),
           2,
           List.of("updated_at = now()"),
           "invoice_line.anonymised_at is null");
@@ -77,7 +78,9 @@ class CopyUpsertSinkTest {
               .integer(l.units)
               .number(l.amount)
               .timestamp(l.start)
-              .textArray(l.flags);
+              .textArray(l.flags)
+              // A timestamp that may be NULL: here, whenever the line has no seconds.
+              .timestampOrNull(l.seconds == null ? null : l.start);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dataDir;
@@ -157,8 +160,8 @@ class CopyUpsertSinkTest {
         ResultSet r =
             s.executeQuery(
                 "select event_date, msisdn, network_element, duration_s, volume_bytes,"
-                    + " billed_units, amount, event_start, flags, created_at, updated_at"
-                    + " from invoice_line where line_id = '"
+                    + " billed_units, amount, event_start, flags, created_at, updated_at,"
+                    + " rate_valid_from from invoice_line where line_id = '"
                     + full.id
                     + "'")) {
       assertTrue(r.next());
@@ -174,13 +177,17 @@ class CopyUpsertSinkTest {
           r.getObject(8, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC));
       assertArrayEquals(full.flags, (Object[]) r.getArray(9).getArray());
       assertTrue(r.getObject(10) != null && r.getObject(11) != null, "defaults filled");
+      assertEquals(
+          OffsetDateTime.parse("2026-07-10T21:59:59.123Z"),
+          r.getObject(12, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC));
     }
     try (Connection c = connect();
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(
                 "select line_id, event_date, msisdn, network_element, duration_s, volume_bytes,"
-                    + " amount, event_start, flags from invoice_line where line_id in ('"
+                    + " amount, event_start, flags, rate_valid_from from invoice_line"
+                    + " where line_id in ('"
                     + empty.id
                     + "', '"
                     + nullWord.id
@@ -194,6 +201,8 @@ class CopyUpsertSinkTest {
           OffsetDateTime.parse("1969-12-31T23:59:59.999Z"),
           r.getObject(8, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC));
       assertArrayEquals(new String[0], (Object[]) r.getArray(9).getArray());
+      assertNull(
+          r.getObject(10), "a NULL timestamp is NULL, and the columns after it stay in place");
 
       assertTrue(r.next());
       assertEquals("\\N", r.getString(3), "the text \\N is not NULL");
@@ -489,14 +498,16 @@ class CopyUpsertSinkTest {
   void theUpsertIsDerivedFromTheTableDescription() {
     assertEquals(
         "insert into invoice_line (line_id, event_date, msisdn, network_element, duration_s,"
-            + " volume_bytes, billed_units, amount, event_start, flags) select line_id, event_date,"
-            + " msisdn, network_element, duration_s, volume_bytes, billed_units, amount,"
-            + " event_start, flags from cdrflow_staging_invoice_line on conflict (line_id,"
+            + " volume_bytes, billed_units, amount, event_start, flags, rate_valid_from) select"
+            + " line_id, event_date, msisdn, network_element, duration_s, volume_bytes,"
+            + " billed_units, amount, event_start, flags, rate_valid_from"
+            + " from cdrflow_staging_invoice_line on conflict (line_id,"
             + " event_date) do update set msisdn = excluded.msisdn,"
             + " network_element = excluded.network_element, duration_s = excluded.duration_s,"
             + " volume_bytes = excluded.volume_bytes, billed_units = excluded.billed_units,"
             + " amount = excluded.amount, event_start = excluded.event_start,"
-            + " flags = excluded.flags, updated_at = now()"
+            + " flags = excluded.flags, rate_valid_from = excluded.rate_valid_from,"
+            + " updated_at = now()"
             + " where invoice_line.anonymised_at is null",
         LINES.upsertFromStagingSql());
   }
