@@ -138,6 +138,45 @@ public final class NumberNormaliser implements Serializable {
     return result;
   }
 
+  /**
+   * The E.164 form of a raw number, as {@link #normalise} gives it, or null when the value is not a
+   * number at all; for callers that need the number and not its class (partner reconciliation,
+   * docs/reconciliation.md). The two plain Norwegian forms, 8 ASCII digits not starting with 0 and
+   * {@code +47} followed by such 8 digits, skip the cache and libphonenumber's classification:
+   * their E.164 form is only the digits with {@code +47} in front (see {@link #norwegianFastPath}),
+   * never bad. The tests check that the result equals {@code normalise(raw).number()}.
+   */
+  public String e164(String raw) {
+    if (raw != null) {
+      int len = raw.length();
+      if (len == NORWEGIAN_NATIONAL_LENGTH && plainNationalDigits(raw, 0)) {
+        return "+47".concat(raw);
+      }
+      if (len == NORWEGIAN_NATIONAL_LENGTH + 3
+          && raw.startsWith("+47")
+          && plainNationalDigits(raw, 3)) {
+        return raw;
+      }
+    }
+    NormalisedNumber n = normalise(raw);
+    return n.isBad() ? null : n.number();
+  }
+
+  /** True when raw from {@code start} to its end is ASCII digits, the first not 0. */
+  private static boolean plainNationalDigits(String raw, int start) {
+    char first = raw.charAt(start);
+    if (first < '1' || first > '9') {
+      return false;
+    }
+    for (int i = start + 1; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static NormalisedNumber compute(String raw) {
     // One pass over the characters: collect the digits (one more than E.164 allows is enough to
     // know it is too long), accept a leading '+' and formatting characters, refuse the rest.

@@ -297,4 +297,88 @@ class NumberNormaliserTest {
     }
     assertEquals(normaliser.normalise("+4791234567"), copy.normalise("+4791234567"));
   }
+
+  /** e164 is normalise(raw).number() (null when bad), with or without its fast path. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "NULL",
+      value = {
+        "91234567",
+        "41234567",
+        "21234567",
+        "81234567",
+        "01234567",
+        "12345678",
+        "49301234",
+        "99999999",
+        "+4791234567",
+        "+4741234567",
+        "+4701234567",
+        "+47912345678",
+        "+479123456",
+        "004791234567",
+        "4791234567",
+        "+46701234567",
+        "46701234567",
+        "9123456a",
+        "9123 4567",
+        "+47 91234567",
+        "+47-91234567",
+        "+4 791234567",
+        "112",
+        "1881",
+        "EMPTY",
+        "BLANK",
+        "NULL",
+        "+",
+        "++4791234567",
+        "\u0669\u0661234567",
+        "912345678",
+        "9123456",
+        "+479123456x",
+        "+4891234567",
+      })
+  void e164EqualsTheNumberOfNormalise(String raw) {
+    String value =
+        raw == null ? null : raw.equals("EMPTY") ? "" : raw.equals("BLANK") ? " " : unescape(raw);
+    NumberNormaliser withCache = new NumberNormaliser();
+    NumberNormaliser withoutCache = new NumberNormaliser(0);
+    NormalisedNumber n = withoutCache.normalise(value);
+    String expected = n.isBad() ? null : n.number();
+    assertEquals(expected, withCache.e164(value));
+    assertEquals(expected, withoutCache.e164(value));
+  }
+
+  @Test
+  void e164EqualsTheNumberOfNormaliseOnRandomDigits() {
+    Random random = new Random(20);
+    NumberNormaliser normaliser = new NumberNormaliser(0);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      if (random.nextInt(3) == 0) {
+        sb.append("+47");
+      }
+      int digits = 7 + random.nextInt(3);
+      for (int d = 0; d < digits; d++) {
+        sb.append((char) ('0' + random.nextInt(10)));
+      }
+      String raw = sb.toString();
+      NormalisedNumber n = normaliser.normalise(raw);
+      assertEquals(n.isBad() ? null : n.number(), normaliser.e164(raw), "for " + raw);
+    }
+  }
+
+  private static String unescape(String raw) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < raw.length(); i++) {
+      if (raw.startsWith("\\u", i)) {
+        sb.append((char) Integer.parseInt(raw.substring(i + 2, i + 6), 16));
+        i += 5;
+      } else {
+        sb.append(raw.charAt(i));
+      }
+    }
+    return sb.toString();
+  }
 }

@@ -135,4 +135,95 @@ class PartnerFilesTest {
     e = assertThrows(PartnerFileException.class, () -> PartnerFiles.readStatement(twice, JULY));
     assertEquals(3, e.line());
   }
+
+  /** The plain UTC reading gives the general parser's instant, or leaves the value to it. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource({
+    "2026-10-01T00:00:00Z",
+    "2026-10-31T23:59:59Z",
+    "2024-02-29T12:00:00Z",
+    "2026-02-29T12:00:00Z",
+    "2026-04-31T12:00:00Z",
+    "2026-13-01T12:00:00Z",
+    "2026-10-01T24:00:00Z",
+    "2026-10-01T23:60:00Z",
+    "2026-10-01T23:59:60Z",
+    "2026-10-00T12:00:00Z",
+    "0000-01-01T00:00:00Z",
+    "2026-10-01T12:00:00+02:00",
+    "2026-10-01T12:00Z",
+    "2026-10-01T12:00:00.5Z",
+    "2026-10-01 12:00:00Z",
+    "2026-1a-01T12:00:00Z",
+    "2026-10-01T12:00:00z",
+  })
+  void plainUtcReadsAsTheGeneralParser(String v) {
+    Instant general;
+    try {
+      general = java.time.OffsetDateTime.parse(v).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      general = null;
+    }
+    Instant plain = PartnerFiles.plainUtc(v);
+    if (plain != null) {
+      assertEquals(general, plain);
+    }
+  }
+
+  @Test
+  void plainUtcReadsEverySecondOfAYearAsTheGeneralParser() {
+    java.util.Random random = new java.util.Random(20);
+    for (int i = 0; i < 20_000; i++) {
+      String v = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(400_000_000)).toString();
+      assertEquals(java.time.OffsetDateTime.parse(v).toInstant(), PartnerFiles.plainUtc(v), v);
+    }
+  }
+
+  /** Read in chunks on all cores, the problem reported is still the first in the file. */
+  @Test
+  void theFirstProblemInTheFileIsReportedAcrossChunks() throws Exception {
+    int n = PartnerFiles.CHUNK_LINES * 3;
+    String good = ",91234567,41234567,2026-07-01T10:00:0%dZ,60,OUT,VOICE_TERM_MOBILE,0.5\n";
+    // A duplicate in the second chunk of a call id of the first, a bad number in the third.
+    StringBuilder dup = new StringBuilder(CDR_HEADER);
+    for (int i = 0; i < n; i++) {
+      String id = i == PartnerFiles.CHUNK_LINES + 10 ? "C5" : "C" + i;
+      String line = id + String.format(good, i % 10);
+      dup.append(i == 2 * PartnerFiles.CHUNK_LINES + 3 ? line.replace("91234567", "x") : line);
+    }
+    PartnerFileException e =
+        assertThrows(
+            PartnerFileException.class,
+            () -> PartnerFiles.readCalls(write("dup.csv", dup.toString()), JULY));
+    assertEquals(PartnerFiles.CHUNK_LINES + 12, e.line());
+    assertTrue(e.getMessage().contains("call id already on line 7"), e.getMessage());
+    // A bad number on the line that also repeats a call id: the repeat is reported, as before.
+    String both = dup.toString().replace("C5,91234567", "C5,x");
+    e =
+        assertThrows(
+            PartnerFileException.class,
+            () -> PartnerFiles.readCalls(write("both.csv", both), JULY));
+    assertEquals(7, e.line());
+    assertTrue(e.getMessage().contains("a_number"), e.getMessage());
+    String repeatWithBadNumber =
+        dup.toString()
+            .replace(
+                "C5,91234567,41234567,2026-07-01T10:00:02Z", "C5,x,41234567,2026-07-01T10:00:02Z");
+    e =
+        assertThrows(
+            PartnerFileException.class,
+            () -> PartnerFiles.readCalls(write("repeat.csv", repeatWithBadNumber), JULY));
+    assertEquals(PartnerFiles.CHUNK_LINES + 12, e.line());
+    assertTrue(e.getMessage().contains("call id already on line 7"), e.getMessage());
+    // Without the repeat, the bad number of the third chunk.
+    String bad =
+        dup.toString()
+            .replace(
+                "C5,91234567,41234567,2026-07-01T10:00:02Z",
+                "C" + n + ",91234567,41234567,2026-07-01T10:00:02Z");
+    e =
+        assertThrows(
+            PartnerFileException.class, () -> PartnerFiles.readCalls(write("bad.csv", bad), JULY));
+    assertEquals(2 * PartnerFiles.CHUNK_LINES + 5, e.line());
+  }
 }
