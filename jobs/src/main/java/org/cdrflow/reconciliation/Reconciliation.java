@@ -43,7 +43,28 @@ public final class Reconciliation {
 
   private Reconciliation() {}
 
-  /** What a run found; {@code items} are the rows of {@code reconciliation_item}. */
+  /** The wall time of each step, in the order they ran. */
+  static final class Steps {
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private long since = System.nanoTime();
+
+    /** Ends the step {@code name} (begun when the last one ended). */
+    void done(String name) {
+      long now = System.nanoTime();
+      seconds.merge(name, (now - since) / 1e9, Double::sum);
+      since = now;
+    }
+
+    Map<String, Double> seconds() {
+      return java.util.Collections.unmodifiableMap(seconds);
+    }
+  }
+
+  /**
+   * What a run found; {@code items} are the rows of {@code reconciliation_item}; {@code
+   * stepSeconds} the wall time of each step of the run, in order (docs/benchmarks.md,
+   * "Reconciliation").
+   */
   public record Result(
       String runId,
       String currency,
@@ -57,7 +78,8 @@ public final class Reconciliation {
       BigDecimal theirTotal,
       Map<String, Map<ReconciliationClass, Long>> callsByProduct,
       List<ReconciliationItem> items,
-      int pairingRounds) {
+      int pairingRounds,
+      Map<String, Double> stepSeconds) {
 
     public BigDecimal difference() {
       return theirTotal.subtract(ourTotal);
@@ -99,9 +121,12 @@ public final class Reconciliation {
     try {
       String runId =
           runIdOf(partner, month, statement.sha256(), calls == null ? null : calls.sha256(), tol);
-      Result r = compute(c, runId, partner, month, statement, calls, tol);
+      Steps steps = new Steps();
+      Result r = compute(c, runId, partner, month, statement, calls, tol, steps);
       store(c, partner, month, statement, calls, tol, r);
+      steps.done("store");
       c.commit();
+      steps.done("commit");
       return r;
     } catch (SQLException | IOException | RuntimeException e) {
       c.rollback();
@@ -118,7 +143,8 @@ public final class Reconciliation {
       YearMonth month,
       PartnerFiles.Statement statement,
       PartnerFiles.Calls calls,
-      Tolerances tol)
+      Tolerances tol,
+      Steps steps)
       throws SQLException, IOException {
     List<ReconciliationItem> items = new ArrayList<>();
     Map<ReconciliationClass, Long> dayCounts = zeroCounts();
@@ -213,6 +239,7 @@ public final class Reconciliation {
               nz(theirAmount).subtract(nz(ourAmount))));
     }
 
+    steps.done("statement");
     Map<ReconciliationClass, Long> callCounts = zeroCounts();
     Map<String, Map<ReconciliationClass, Long>> byProduct = new TreeMap<>();
     long ourCalls = 0;
@@ -228,7 +255,7 @@ public final class Reconciliation {
       for (PartnerCall t : their) {
         theirCallsAmount = theirCallsAmount.add(t.amount());
       }
-      rounds = pair(c, partner, month, their, tol);
+      rounds = pair(c, partner, month, their, tol, steps);
       boolean[] paired = new boolean[their.size()];
       try (Statement st = c.createStatement()) {
         st.setFetchSize(10_000);
@@ -264,6 +291,7 @@ public final class Reconciliation {
           }
         }
       }
+      steps.done("read back and classify");
       for (int i = 0; i < paired.length; i++) {
         if (!paired[i]) {
           PartnerCall t = their.get(i);
@@ -285,12 +313,18 @@ public final class Reconciliation {
         theirTotal,
         byProduct,
         items,
-        rounds);
+        rounds,
+        steps.seconds());
   }
 
   /** Pairs our calls and theirs in session tables; returns the rounds it took. */
   static int pair(
-      Connection c, String partner, YearMonth month, List<PartnerCall> their, Tolerances tol)
+      Connection c,
+      String partner,
+      YearMonth month,
+      List<PartnerCall> their,
+      Tolerances tol,
+      Steps steps)
       throws SQLException, IOException {
     try (Statement st = c.createStatement()) {
       st.execute(
@@ -323,6 +357,7 @@ public final class Reconciliation {
         .copyIn(
             "COPY recon_theirs (row_no, a, b, start_at, direction) FROM STDIN",
             new StringReader(sb.toString()));
+    steps.done("copy theirs");
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO recon_ours SELECT settlement_id, coalesce(a_number, ''),"
@@ -334,10 +369,12 @@ public final class Reconciliation {
       s.setDate(3, Date.valueOf(month.plusMonths(1).atDay(1)));
       s.executeUpdate();
     }
+    steps.done("insert ours");
     double window = tol.pairingWindow().toMillis() / 1000.0;
     try (Statement st = c.createStatement()) {
       st.execute("ANALYZE recon_theirs");
       st.execute("ANALYZE recon_ours");
+      steps.done("analyze");
       st.execute(
           "CREATE TEMPORARY TABLE recon_candidate ON COMMIT DROP AS"
               + " SELECT o.settlement_id, t.row_no,"
@@ -349,6 +386,7 @@ public final class Reconciliation {
               + ") AND o.event_start + make_interval(secs => "
               + window
               + ")");
+      steps.done("candidates");
       int round = 0;
       while (round < MAX_ROUNDS) {
         round++;
@@ -362,6 +400,7 @@ public final class Reconciliation {
                     + " row_number() OVER (PARTITION BY row_no ORDER BY distance, settlement_id)"
                     + " AS by_theirs FROM recon_candidate) c"
                     + " WHERE by_ours = 1 AND by_theirs = 1");
+        steps.done("pairing rounds");
         if (added == 0) {
           break;
         }
@@ -374,6 +413,7 @@ public final class Reconciliation {
                     + " FROM recon_pair p WHERE p.settlement_id = c.settlement_id)"
                     + " AND NOT EXISTS (SELECT 1 FROM recon_pair p WHERE p.row_no = c.row_no))")) {
           rs.next();
+          steps.done("check for a next round");
           if (!rs.getBoolean(1)) {
             break;
           }
@@ -386,6 +426,7 @@ public final class Reconciliation {
                 + " recon_pair p WHERE p.round = "
                 + round
                 + " AND p.row_no = c.row_no)");
+        steps.done("pairing rounds");
       }
       return round;
     }
