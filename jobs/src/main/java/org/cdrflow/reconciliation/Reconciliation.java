@@ -11,6 +11,7 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
@@ -368,6 +369,7 @@ public final class Reconciliation {
       Tolerances tol,
       Steps steps)
       throws SQLException, IOException {
+    workSettings(c);
     try (Statement st = c.createStatement()) {
       st.execute(
           "CREATE TEMPORARY TABLE recon_theirs (row_no integer, a text, b text,"
@@ -479,6 +481,26 @@ public final class Reconciliation {
         steps.done("pairing rounds");
       }
       return round;
+    }
+  }
+
+  /**
+   * Memory for the pairing, for this transaction only: the hash joins and the window sorts over the
+   * candidates fit in {@code work_mem} instead of spilling to disk, and the session tables in local
+   * buffers ({@code temp_buffers} can be set only before the session's first temporary table; a
+   * session that already had one keeps its size). docs/benchmarks.md, "Reconciliation, third
+   * round".
+   */
+  private static void workSettings(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL work_mem = '256MB'");
+      Savepoint before = c.setSavepoint();
+      try {
+        st.execute("SET LOCAL temp_buffers = '256MB'");
+        c.releaseSavepoint(before);
+      } catch (SQLException alreadyUsed) {
+        c.rollback(before);
+      }
     }
   }
 
