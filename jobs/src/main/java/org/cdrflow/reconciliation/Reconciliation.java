@@ -429,7 +429,11 @@ public final class Reconciliation {
       steps.done("analyze");
       st.execute(
           "CREATE TEMPORARY TABLE recon_candidate ON COMMIT DROP AS"
-              + " SELECT o.settlement_id, t.row_no,"
+              + " SELECT settlement_id, row_no, distance,"
+              + " row_number() OVER (PARTITION BY settlement_id ORDER BY distance, row_no)"
+              + " AS by_ours,"
+              + " row_number() OVER (PARTITION BY row_no ORDER BY distance, settlement_id)"
+              + " AS by_theirs FROM (SELECT o.settlement_id, t.row_no,"
               + " abs(extract(epoch FROM t.start_at - o.event_start)) AS distance"
               + " FROM recon_ours o JOIN recon_theirs t"
               + " ON t.a = o.a AND t.b = o.b AND t.direction = o.direction"
@@ -437,28 +441,47 @@ public final class Reconciliation {
               + window
               + ") AND o.event_start + make_interval(secs => "
               + window
-              + ")");
-      steps.done("candidates");
+              + ")) c");
+      steps.done("candidates and the first round's ranks");
       int round = 0;
       while (round < MAX_ROUNDS) {
         round++;
+        // The first round's ranks came with the candidates, in the same statement; a later
+        // round ranks what is left of them again.
         int added =
             st.executeUpdate(
-                "INSERT INTO recon_pair SELECT settlement_id, row_no, "
-                    + round
-                    + " FROM (SELECT settlement_id, row_no,"
-                    + " row_number() OVER (PARTITION BY settlement_id ORDER BY distance, row_no)"
-                    + " AS by_ours,"
-                    + " row_number() OVER (PARTITION BY row_no ORDER BY distance, settlement_id)"
-                    + " AS by_theirs FROM recon_candidate) c"
-                    + " WHERE by_ours = 1 AND by_theirs = 1");
+                round == 1
+                    ? "INSERT INTO recon_pair SELECT settlement_id, row_no, 1 FROM recon_candidate"
+                        + " WHERE by_ours = 1 AND by_theirs = 1"
+                    : "INSERT INTO recon_pair SELECT settlement_id, row_no, "
+                        + round
+                        + " FROM (SELECT settlement_id, row_no,"
+                        + " row_number() OVER (PARTITION BY settlement_id ORDER BY distance,"
+                        + " row_no) AS by_ours,"
+                        + " row_number() OVER (PARTITION BY row_no ORDER BY distance,"
+                        + " settlement_id) AS by_theirs FROM recon_candidate) c"
+                        + " WHERE by_ours = 1 AND by_theirs = 1");
         steps.done("pairing rounds");
         if (added == 0) {
           break;
         }
         // Usually one round pairs everything: then no candidate has both calls still free, and
         // a read-only check ends the pairing without rewriting the candidates (docs/benchmarks.md,
-        // "Reconciliation"). Otherwise the candidates of paired calls go, and the next round runs.
+        // "Reconciliation"). After the first round the cheapest such check: every candidate was
+        // the first choice of both its calls, so every candidate is a pair. Otherwise the
+        // candidates of paired calls go, and the next round runs.
+        if (round == 1) {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "SELECT NOT EXISTS (SELECT 1 FROM recon_candidate"
+                      + " WHERE by_ours > 1 OR by_theirs > 1)")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+              steps.done("check for a next round");
+              break;
+            }
+          }
+        }
         try (ResultSet rs =
             st.executeQuery(
                 "SELECT EXISTS (SELECT 1 FROM recon_candidate c WHERE NOT EXISTS (SELECT 1"
