@@ -5,7 +5,6 @@ import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -13,8 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -587,56 +584,71 @@ public final class Reconciliation {
       s.setString(1, runId);
       s.executeUpdate();
     }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO reconciliation_item (run_id, item_id, level, class, direction, product,"
-                + " their_product, day, settlement_id, their_call_id, their_line, our_start,"
-                + " their_start, our_seconds, their_seconds, our_events, their_events,"
-                + " our_amount, their_amount, differences, start_difference_s,"
-                + " seconds_difference, events_difference, amount_difference)"
-                + " VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?)")) {
-      int n = 0;
-      for (ReconciliationItem it : r.items()) {
-        int i = 0;
-        s.setString(++i, runId);
-        s.setString(++i, it.itemId());
-        s.setString(++i, it.level());
-        s.setString(++i, it.reconciliationClass().name());
-        s.setString(++i, it.direction());
-        s.setString(++i, it.product());
-        s.setString(++i, it.theirProduct());
-        s.setObject(++i, it.day() == null ? null : Date.valueOf(it.day()), Types.DATE);
-        s.setString(++i, it.settlementId());
-        s.setString(++i, it.theirCallId());
-        s.setObject(++i, it.theirLine(), Types.INTEGER);
-        s.setObject(++i, ts(it.ourStart()), Types.TIMESTAMP_WITH_TIMEZONE);
-        s.setObject(++i, ts(it.theirStart()), Types.TIMESTAMP_WITH_TIMEZONE);
-        s.setObject(++i, it.ourSeconds(), Types.BIGINT);
-        s.setObject(++i, it.theirSeconds(), Types.BIGINT);
-        s.setObject(++i, it.ourEvents(), Types.BIGINT);
-        s.setObject(++i, it.theirEvents(), Types.BIGINT);
-        s.setBigDecimal(++i, it.ourAmount());
-        s.setBigDecimal(++i, it.theirAmount());
-        Array diffs =
-            c.createArrayOf(
-                "text", it.differences().stream().map(Object::toString).toArray(String[]::new));
-        s.setArray(++i, diffs);
-        s.setBigDecimal(++i, it.startDifferenceSeconds());
-        s.setObject(++i, it.secondsDifference(), Types.BIGINT);
-        s.setObject(++i, it.eventsDifference(), Types.BIGINT);
-        s.setBigDecimal(++i, it.amountDifference());
-        s.addBatch();
-        if (++n % 1000 == 0) {
-          s.executeBatch();
+    // One COPY of every item instead of batched INSERTs (docs/benchmarks.md, "Reconciliation,
+    // third round"); the run's rows were deleted above, so nothing conflicts.
+    StringBuilder sb = new StringBuilder(Math.max(1024, r.items().size() * 160));
+    for (ReconciliationItem it : r.items()) {
+      sb.append(runId);
+      field(sb, it.itemId());
+      field(sb, it.level());
+      field(sb, it.reconciliationClass().name());
+      field(sb, it.direction());
+      field(sb, it.product());
+      field(sb, it.theirProduct());
+      field(sb, it.day());
+      field(sb, it.settlementId());
+      field(sb, it.theirCallId());
+      field(sb, it.theirLine());
+      field(sb, it.ourStart());
+      field(sb, it.theirStart());
+      field(sb, it.ourSeconds());
+      field(sb, it.theirSeconds());
+      field(sb, it.ourEvents());
+      field(sb, it.theirEvents());
+      field(sb, it.ourAmount());
+      field(sb, it.theirAmount());
+      StringBuilder literal = new StringBuilder("{");
+      for (CallComparison.Difference d : it.differences()) {
+        if (literal.length() > 1) {
+          literal.append(',');
         }
+        literal
+            .append('"')
+            .append(d.toString().replace("\\", "\\\\").replace("\"", "\\\""))
+            .append('"');
       }
-      s.executeBatch();
+      field(sb, literal.append('}').toString());
+      field(sb, it.startDifferenceSeconds());
+      field(sb, it.secondsDifference());
+      field(sb, it.eventsDifference());
+      field(sb, it.amountDifference());
+      sb.append('\n');
+    }
+    try {
+      ((PGConnection) c.unwrap(PGConnection.class))
+          .getCopyAPI()
+          .copyIn(
+              "COPY reconciliation_item (run_id, item_id, level, class, direction, product,"
+                  + " their_product, day, settlement_id, their_call_id, their_line, our_start,"
+                  + " their_start, our_seconds, their_seconds, our_events, their_events,"
+                  + " our_amount, their_amount, differences, start_difference_s,"
+                  + " seconds_difference, events_difference, amount_difference) FROM STDIN",
+              new StringReader(sb.toString()));
+    } catch (IOException e) {
+      throw new SQLException("writing the reconciliation items failed", e);
     }
   }
 
-  private static java.time.OffsetDateTime ts(Instant i) {
-    return i == null ? null : i.atOffset(java.time.ZoneOffset.UTC);
+  /** A tab and a value in COPY's text format: {@code \N} for null, text escaped. */
+  private static void field(StringBuilder sb, Object value) {
+    sb.append('\t');
+    if (value == null) {
+      sb.append("\\N");
+    } else if (value instanceof BigDecimal d) {
+      sb.append(d.toPlainString());
+    } else {
+      sb.append(copyText(value.toString()));
+    }
   }
 
   private static BigDecimal nz(BigDecimal v) {
