@@ -33,7 +33,7 @@ import org.postgresql.PGConnection;
  * table, joined with ours on the normalised numbers and direction within the pairing window, and
  * pairs are taken in rounds, each round every pair whose calls are each other's nearest (ties by
  * their file line and our settlement id), until no pair is left. {@link CallComparison} then
- * classifies each pair.
+ * classifies each pair; pairs well within every tolerance are only counted, in the database.
  */
 public final class Reconciliation {
   /** Rounds of pairing before the rest are left unpaired (each round pairs at least one). */
