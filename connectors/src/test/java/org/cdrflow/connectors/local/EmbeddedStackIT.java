@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmbeddedStackTest {
+class EmbeddedStackIT {
 
   private static final String TOPIC = "it.records";
   private static final int PARTITIONS = 3;
@@ -259,6 +259,6 @@ class EmbeddedStackTest {
   private static void report(String what, long startNanos) {
     // Surefire keeps this in target/surefire-reports; handy when start-up time creeps up.
     System.out.printf(
-        "EmbeddedStackTest: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
+        "EmbeddedStackIT: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
   }
 }
