@@ -71,10 +71,15 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     if (a == null) {
       a = new SubscriptionActivity();
     }
+    // The rater names the plan it rated by; a line it could not rate is looked up.
     String planId =
-        ref.subscriptionAt(line.msisdn, Instant.ofEpochMilli(line.eventStart))
-            .map(Subscription::planId)
-            .orElse(null);
+        line.planId != null
+            ? line.planId
+            : ref.subscriptionAt(line.msisdn, Instant.ofEpochMilli(line.eventStart))
+                .map(Subscription::planId)
+                .orElse(null);
+    int dayBefore = a.day;
+    long eventsUntilBefore = a.size > 0 ? a.times[a.size - 1] : Long.MIN_VALUE;
     a.accountId = line.accountId;
     a.planId = planId;
     FraudDetector.Subject subject =
@@ -85,9 +90,16 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     emit(alerts, ctx.timerService().currentProcessingTime(), out);
     activity.update(a);
     // The day's end (SIM_BOX, the history) and the end of the longest window (recent events).
-    ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(line.eventDate + 1) - 1);
+    // Only when they move: a timer registered again is a state access for nothing (on RocksDB a
+    // write per line).
+    if (a.day >= 0 && a.day != dayBefore) {
+      ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(a.day + 1) - 1);
+    }
     if (a.size > 0) {
-      ctx.timerService().registerEventTimeTimer(roundUp(a.times[a.size - 1] + retain));
+      long until = roundUp(a.times[a.size - 1] + retain);
+      if (eventsUntilBefore == Long.MIN_VALUE || roundUp(eventsUntilBefore + retain) != until) {
+        ctx.timerService().registerEventTimeTimer(until);
+      }
     }
   }
 
