@@ -51,6 +51,10 @@ public final class ReferenceData implements Serializable {
   private final Map<YearMonth, Instant> periodClosedAt;
   private final Instant anonymisationCutoff;
   private final FraudRule[][] fraudRuleVersions;
+
+  /** {@link #longestFraudWindowMillis()}, computed once: detection asks for every line. */
+  private final long longestFraudWindowMillis;
+
   private final List<FraudRule> latestFraudRules;
   private final Instant latestFraudRuleChange;
   private final Map<String, String> highRiskDestinations;
@@ -130,6 +134,15 @@ public final class ReferenceData implements Serializable {
             FraudRule[]::new);
     this.fraudRuleVersions =
         versions.keySet().stream().sorted().map(versions::get).toArray(FraudRule[][]::new);
+    long longest = 0;
+    for (FraudRule[] v : fraudRuleVersions) {
+      for (FraudRule r : v) {
+        if (!r.kind().daily()) {
+          longest = Math.max(longest, r.windowMillis());
+        }
+      }
+    }
+    this.longestFraudWindowMillis = longest;
     Instant latest = Instant.MIN;
     List<FraudRule> current = new ArrayList<>();
     for (FraudRule[] v : fraudRuleVersions) {
@@ -174,15 +187,7 @@ public final class ReferenceData implements Serializable {
 
   /** The longest sliding window of any rule version, in milliseconds (how long calls are kept). */
   public long longestFraudWindowMillis() {
-    long longest = 0;
-    for (FraudRule[] versions : fraudRuleVersions) {
-      for (FraudRule r : versions) {
-        if (!r.kind().daily()) {
-          longest = Math.max(longest, r.windowMillis());
-        }
-      }
-    }
-    return longest;
+    return longestFraudWindowMillis;
   }
 
   /** Whether {@code e164} starts with a prefix of {@code high_risk_destination}. */

@@ -16,8 +16,9 @@ final class ExportedTables {
   /** Columns that say when a row was written, not what it says: left out of comparisons. */
   // reference_version is the reference data's version when the line was rated: a load or a
   // period's readiness moves it at a moment of processing time (docs/rating.md, "Invoice line").
+  // raised_at is when the job raised a fraud alert, in processing time (docs/fraud.md, "Alerts").
   static final Set<String> WRITE_TIMES =
-      Set.of("created_at", "updated_at", "first_seen", "reference_version");
+      Set.of("created_at", "updated_at", "first_seen", "reference_version", "raised_at");
 
   private ExportedTables() {}
 

@@ -58,7 +58,8 @@ class FaultInjectionIT {
           "settlement_call",
           "settlement_daily",
           "rejected_cdr",
-          "anonymisation_run");
+          "anonymisation_run",
+          "fraud_alert");
 
   private static final List<String> AUDIT_COUNTERS =
       List.of(

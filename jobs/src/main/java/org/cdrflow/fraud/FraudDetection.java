@@ -18,7 +18,7 @@ public final class FraudDetection {
   private FraudDetection() {}
 
   /** Adds the stage; a null sink drops that output. */
-  public static SingleOutputStreamOperator<FraudAlert> attach(
+  public static DataStream<FraudAlert> attach(
       DataStream<InvoiceLine> lines,
       ReferenceDataProvider reference,
       Sink<FraudAlert> table,
@@ -35,12 +35,25 @@ public final class FraudDetection {
             .returns(Types.POJO(FraudAlert.class))
             .uid("detect-fraud")
             .name("Detect abnormal usage");
+    // New subscriptions' USAGE_SPIKE is judged against their plan's average day, which needs the
+    // days of all the plan's subscriptions: a small operator keyed by plan, fed one record per
+    // subscription-day (docs/fraud.md, "USAGE_SPIKE and new subscriptions"). A new uid: a
+    // savepoint of a job without it restores, the operator starting empty.
+    DataStream<FraudAlert> planAlerts =
+        alerts
+            .getSideOutput(FraudDetectionFunction.SUBSCRIPTION_DAYS)
+            .keyBy((SubscriptionDayUsage u) -> u.planId, StateKeySerializer.TYPE)
+            .process(new PlanSpikeJudge(reference))
+            .returns(Types.POJO(FraudAlert.class))
+            .uid("judge-plan-spikes")
+            .name("Judge new subscriptions by their plan");
+    DataStream<FraudAlert> all = alerts.union(planAlerts);
     if (table != null) {
-      alerts.sinkTo(table).uid("sink-fraud-alert").name("fraud-alert");
+      all.sinkTo(table).uid("sink-fraud-alert").name("fraud-alert");
     }
     if (topic != null) {
-      alerts.sinkTo(topic).uid("sink-fraud-alerts-topic").name("fraud-alerts-topic");
+      all.sinkTo(topic).uid("sink-fraud-alerts-topic").name("fraud-alerts-topic");
     }
-    return alerts;
+    return all;
   }
 }

@@ -8,8 +8,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.LineFlag;
+import org.cdrflow.reference.FraudRule;
+import org.cdrflow.reference.FraudRuleKind;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 import org.cdrflow.reference.Subscription;
@@ -28,6 +31,14 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
   private static final long MINUTE = 60_000L;
   private static final long RETIRE_AFTER = 31L * 24 * 3_600_000L;
 
+  /**
+   * The subscription-days for the plan's judge (docs/fraud.md, "USAGE_SPIKE and new
+   * subscriptions"): every closed day of a subscription with a plan, and the day so far of a new
+   * subscription that has reached a USAGE_SPIKE floor.
+   */
+  public static final OutputTag<SubscriptionDayUsage> SUBSCRIPTION_DAYS =
+      new OutputTag<>("subscription-days", Types.POJO(SubscriptionDayUsage.class));
+
   private final ReferenceDataProvider reference;
   private transient FraudDetector detector;
   private transient ValueState<SubscriptionActivity> activity;
@@ -39,7 +50,7 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
   @Override
   public void open(OpenContext ctx) {
     reference.open();
-    detector = new FraudDetector();
+    detector = new FraudDetector(true);
     // Every severity is registered at once, so the alert rule's series exists before the first
     // alert (docs/operations.md, "The job's metrics").
     alertsRaised = new java.util.HashMap<>();
@@ -71,10 +82,24 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     if (a == null) {
       a = new SubscriptionActivity();
     }
+    // The rater names the plan it rated by; a line it could not rate is looked up.
     String planId =
-        ref.subscriptionAt(line.msisdn, Instant.ofEpochMilli(line.eventStart))
-            .map(Subscription::planId)
-            .orElse(null);
+        line.planId != null
+            ? line.planId
+            : ref.subscriptionAt(line.msisdn, Instant.ofEpochMilli(line.eventStart))
+                .map(Subscription::planId)
+                .orElse(null);
+    int dayBefore = a.day;
+    long eventsUntilBefore = a.size > 0 ? a.times[a.size - 1] : Long.MIN_VALUE;
+    // A line of a later day closes the current one inside observe: its figures go to the plan.
+    SubscriptionDayUsage closing =
+        dayBefore >= 0 && line.eventDate > dayBefore && a.planId != null
+            ? SubscriptionDayUsage.of(
+                a,
+                new FraudDetector.Subject(line.subscriptionId, a.accountId, a.planId),
+                true,
+                a.dayLast)
+            : null;
     a.accountId = line.accountId;
     a.planId = planId;
     FraudDetector.Subject subject =
@@ -83,11 +108,32 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     List<FraudAlert> alerts =
         detector.observe(a, observed(line, ref), subject, ref::fraudRulesAt, retain);
     emit(alerts, ctx.timerService().currentProcessingTime(), out);
+    if (closing != null) {
+      ctx.output(SUBSCRIPTION_DAYS, closing);
+    }
+    if (planId != null && a.day == line.eventDate && FraudDetector.isNew(a)) {
+      for (FraudRule r : ref.fraudRulesAt(Instant.ofEpochMilli(line.eventStart))) {
+        if (r.kind() == FraudRuleKind.USAGE_SPIKE
+            && r.appliesToPlan(planId)
+            && FraudDetector.reachesFloor(a.dayAmountOre, r)) {
+          ctx.output(
+              SUBSCRIPTION_DAYS, SubscriptionDayUsage.of(a, subject, false, line.eventStart));
+          break;
+        }
+      }
+    }
     activity.update(a);
     // The day's end (SIM_BOX, the history) and the end of the longest window (recent events).
-    ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(line.eventDate + 1) - 1);
+    // Only when they move: a timer registered again is a state access for nothing (on RocksDB a
+    // write per line).
+    if (a.day >= 0 && a.day != dayBefore) {
+      ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(a.day + 1) - 1);
+    }
     if (a.size > 0) {
-      ctx.timerService().registerEventTimeTimer(roundUp(a.times[a.size - 1] + retain));
+      long until = roundUp(a.times[a.size - 1] + retain);
+      if (eventsUntilBefore == Long.MIN_VALUE || roundUp(eventsUntilBefore + retain) != until) {
+        ctx.timerService().registerEventTimeTimer(until);
+      }
     }
   }
 
@@ -102,6 +148,9 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     FraudDetector.Subject subject =
         new FraudDetector.Subject(ctx.getCurrentKey(), a.accountId, a.planId);
     if (a.day >= 0 && timestamp >= FraudDetector.dayStart(a.day + 1) - 1) {
+      if (a.planId != null) {
+        ctx.output(SUBSCRIPTION_DAYS, SubscriptionDayUsage.of(a, subject, true, a.dayLast));
+      }
       emit(
           detector.closeDay(a, subject, ref::fraudRulesAt),
           ctx.timerService().currentProcessingTime(),

@@ -153,6 +153,25 @@ class MediationJobTopologyTest {
     assertFalse(upstreamOf(graph, "invoice-line").contains("detect-fraud"), "rating never waits");
   }
 
+  /** docs/fraud.md, "USAGE_SPIKE and new subscriptions": the plan's judge, behind detection. */
+  @Test
+  void newSubscriptionsAreJudgedByAPlanOperatorBehindDetection() {
+    StreamGraph graph = topology();
+    for (String sink : new String[] {"fraud-alert", "fraud-alerts-topic"}) {
+      Set<String> upstream = upstreamOf(graph, sink);
+      assertTrue(upstream.contains("judge-plan-spikes"), sink + " ← " + upstream);
+    }
+    StreamNode judge =
+        graph.getStreamNodes().stream()
+            .filter(n -> "judge-plan-spikes".equals(n.getTransformationUID()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(1, judge.getInEdges().size());
+    assertEquals(
+        "detect-fraud",
+        graph.getStreamNode(judge.getInEdges().get(0).getSourceId()).getTransformationUID());
+  }
+
   // ---- the topology run on a MiniCluster, in memory (no broker, no database)
 
   /** What the in-memory sinks received, by sink name; one test at a time uses it. */

@@ -1,0 +1,67 @@
+package org.cdrflow.bench;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cdrflow.rating.InvoiceLine;
+import org.cdrflow.reference.FraudRule;
+import org.cdrflow.reference.FraudRuleKind;
+import org.cdrflow.reference.ReferenceData;
+import org.cdrflow.reference.ReferenceDataProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The detection function's added CPU per line on a synthetic feed, without the embedded stack
+ * (docs/benchmarks.md, "Fraud detection"): runs only when asked, e.g. {@code -DargLine="-Xmx3g
+ * -Dprobe.lines=120000"} ({@code -Dprobe.backends=hashmap} for one backend).
+ */
+class FraudCostProbeTest {
+  @Test
+  @EnabledIfSystemProperty(named = "probe.lines", matches = "[0-9]+")
+  void detectionCpuPerLine() throws Exception {
+    Instant from = Instant.parse("2026-01-01T00:00:00Z");
+    var b = ReferenceData.builder().highRiskDestination("+254", "IRSF");
+    for (FraudRuleKind k : FraudRuleKind.values()) {
+      b.fraudRule(FraudRule.defaults(k.name(), from, k));
+    }
+    ReferenceData ref = b.build();
+    long t0 = Instant.parse("2026-10-05T00:00:00Z").toEpochMilli();
+    Random rnd = new Random(1);
+    List<InvoiceLine> lines = new ArrayList<>();
+    int n = Integer.getInteger("probe.lines", 60_000);
+    String[] svc = {"VOICE", "VOICE", "SMS", "DATA"};
+    for (int i = 0; i < n; i++) {
+      InvoiceLine l = new InvoiceLine();
+      long t = t0 + (long) i * (3L * 86_400_000L / n);
+      l.lineId = "L" + i;
+      l.subscriptionId = "SUB-" + rnd.nextInt(6_000);
+      l.accountId = "ACC" + l.subscriptionId;
+      l.planId = "PLAN_S";
+      l.msisdn = "+4791000101";
+      l.eventStart = t;
+      l.eventDate =
+          (int) LocalDate.ofInstant(Instant.ofEpochMilli(t), ZoneId.of("Europe/Oslo")).toEpochDay();
+      l.service = svc[rnd.nextInt(4)];
+      l.direction = rnd.nextBoolean() ? "MO" : "MT";
+      l.counterpartNumber = "+47" + (90000000 + rnd.nextInt(1000000));
+      l.durationS = l.service.equals("VOICE") ? rnd.nextInt(600) : null;
+      l.amount = new BigDecimal("1.25");
+      l.flags = new String[0];
+      lines.add(l);
+    }
+    for (String backend : System.getProperty("probe.backends", "rocksdb,hashmap").split(",")) {
+      double[] ns =
+          FraudCost.detectionNanosPerLine(
+              lines, ReferenceDataProvider.fixed(ref), Map.of("state.backend.type", backend));
+      System.out.printf(
+          "PROBE %s: %.0f ns with, %.0f ns idle, added %.0f ns/line%n",
+          backend, ns[0], ns[1], ns[0] - ns[1]);
+    }
+  }
+}
