@@ -1,11 +1,10 @@
 package org.cdrflow.mediation;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.NameUuid;
 import org.cdrflow.domain.RejectReason;
 import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.MobileCountryCodes;
@@ -287,9 +286,7 @@ public final class CdrMediation {
 
   /** The invoice line's id: one line per (networkElement, callReference, recordType). */
   public static String lineIdOf(String networkElement, String callReference, RecordType type) {
-    return UUID.nameUUIDFromBytes(
-            (networkElement + '|' + callReference + '|' + type).getBytes(StandardCharsets.UTF_8))
-        .toString();
+    return NameUuid.of(networkElement + '|' + callReference + '|' + type);
   }
 
   /**
