@@ -64,7 +64,7 @@ class BerCollectionIT {
           rows(base.resolve("export-avro"), table), rows(base.resolve("export-ber"), table), table);
     }
     long received;
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       received = scalar(c, "select sum(received) from mediation_audit");
       assertEquals(RECORDS, received, "every record reached mediation");
@@ -92,7 +92,7 @@ class BerCollectionIT {
     Path cut = ber.resolve("MSC-CUT-1_-_20260101T0000Z.ber");
     Files.write(cut, Arrays.copyOf(whole, whole.length - 5));
     run("collect", "--dir", ber.toString(), "--once", "--workdir", work.toString());
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(filesBefore + 1, scalar(c, "select count(*) from collected_file"));
       assertEquals(
@@ -108,7 +108,7 @@ class BerCollectionIT {
         cut.getFileName().toString(),
         "--workdir",
         work.toString());
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(
           "RELEASED",

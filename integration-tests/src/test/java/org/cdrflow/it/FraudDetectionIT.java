@@ -79,7 +79,7 @@ class FraudDetectionIT {
     List<Alert> alerts;
     List<String> evidence;
     Set<String> blockedBefore = new HashSet<>();
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       alerts = alerts(c);
       evidence = evidence(c);
@@ -105,7 +105,7 @@ class FraudDetectionIT {
         "== Running the streaming job",
         delay);
     replay(reference, feed, killed);
-    try (EmbeddedStack stack = EmbeddedStack.start(killed);
+    try (EmbeddedStack stack = EmbeddedStack.builder(killed).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(
           evidence, evidence(c), "alerts after a kill " + delay + " ms into the job and a rerun");
@@ -152,7 +152,7 @@ class FraudDetectionIT {
     assertEquals(0, Cdrflow.run("fraud", "block", spray.id(), "--workdir", work.toString()));
     String imsi;
     Instant blockedAt;
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(
           "BLOCKED",
@@ -190,7 +190,7 @@ class FraudDetectionIT {
     Path feed2 = base.resolve("after-block.jsonl");
     Files.writeString(feed2, later + "\n", StandardCharsets.UTF_8);
     replay(reference, feed2, work);
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack);
         PreparedStatement ps =
             c.prepareStatement(

@@ -47,7 +47,7 @@ class GeneratedFeedIT {
     long lines;
     long settlementRows;
     String settlementTotals;
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       first = Audit.read(c);
       assertEquals(RECORDS, first.received, "every record was received");
@@ -83,7 +83,7 @@ class GeneratedFeedIT {
     Files.write(again, Files.readAllBytes(feed));
     Files.writeString(again, "\n", java.nio.file.StandardOpenOption.APPEND);
     replay(reference, again, work, base.resolve("export-2"));
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       Audit both = Audit.read(c);
       Audit second = both.minus(first);

@@ -86,7 +86,7 @@ class MigrateStateIT {
 
     // The upgrade: the old release's tables, its savepoint migrated, then the second half.
     Path upgraded = base.resolve("upgraded");
-    try (EmbeddedStack stack = EmbeddedStack.start(upgraded)) {
+    try (EmbeddedStack stack = EmbeddedStack.builder(upgraded).databaseOnly().start()) {
       org.cdrflow.connectors.db.DatabaseSchema.migrate(
           stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
       try (Connection c =

@@ -58,7 +58,7 @@ class PeriodReadinessIT {
     replay(config, work, feed2);
 
     long septemberLines;
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       Map<String, String> sep = row(c, "select * from billing_period where period = '2026-09'");
       assertEquals("COMPLETE", sep.get("readiness"), sep.toString());
@@ -155,7 +155,7 @@ class PeriodReadinessIT {
     assertNotEquals(0, cli("period", "close", "2026-10", "--workdir", work.toString()));
     assertEquals(0, cli("period", "close", "2026-09", "--workdir", work.toString()));
     assertEquals(0, cli("period", "close", "2026-09", "--workdir", work.toString()), "again");
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       Map<String, String> sep = row(c, "select * from billing_period where period = '2026-09'");
       assertEquals("INVOICED", sep.get("readiness"));

@@ -20,7 +20,7 @@ class ReconcileThroughputIT {
   void theBenchPartnerFileReconcilesToItsConstruction() throws Exception {
     int n = Integer.getInteger("reconcile.calls", 50_000);
     Path base = Files.createTempDirectory(Path.of("target"), "reconcile-throughput-");
-    try (EmbeddedStack stack = EmbeddedStack.start(base.resolve("work"))) {
+    try (EmbeddedStack stack = EmbeddedStack.builder(base.resolve("work")).databaseOnly().start()) {
       DatabaseSchema.migrate(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
       ReconcileThroughput.Result r;
       try (Connection c =

@@ -72,7 +72,7 @@ class ReconciliationIT {
 
     String run;
     String items;
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       run = dump(c, "select * from reconciliation_run");
       items = dump(c, "select * from reconciliation_item order by item_id");
@@ -134,7 +134,7 @@ class ReconciliationIT {
             .contains("partner-cdrs.csv: line 6, column 5 (duration_s)"),
         err.toString(StandardCharsets.UTF_8));
 
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(run, dump(c, "select * from reconciliation_run"), "the run row is unchanged");
       assertEquals(

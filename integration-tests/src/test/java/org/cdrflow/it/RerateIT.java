@@ -58,7 +58,7 @@ class RerateIT {
             "--workdir",
             work.toString()));
 
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       JdbcSettings jdbc =
           new JdbcSettings(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword(), null);

@@ -70,7 +70,7 @@ class StatelessStartIT {
     assertEquals(0, replay(reference, feed, work).exit(), "a first replay");
     String settlementBefore;
     String auditBefore;
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       settlementBefore = rows(c, "select * from settlement_daily order by 1, 2, 3, 4, 5");
       auditBefore = rows(c, "select * from mediation_audit order by hour");
@@ -91,7 +91,7 @@ class StatelessStartIT {
     assertTrue(lines.get(0).contains("refusing to start without state"), lines.get(0));
     assertTrue(lines.get(0).contains("--rebuild-aggregates"), lines.get(0));
     assertTrue(lines.get(0).contains("restore"), lines.get(0));
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(
           settlementBefore,
@@ -115,7 +115,7 @@ class StatelessStartIT {
         0,
         replay(reference, more, work, "--rebuild-aggregates").exit(),
         "a rebuild goes on, and the audit check after its drain passes");
-    try (EmbeddedStack stack = EmbeddedStack.start(work);
+    try (EmbeddedStack stack = EmbeddedStack.builder(work).databaseOnly().start();
         Connection c = connect(stack)) {
       assertEquals(
           0,

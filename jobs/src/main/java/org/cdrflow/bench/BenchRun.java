@@ -282,7 +282,8 @@ public final class BenchRun {
               + " keys out of the configuration");
     }
     say("Starting the embedded stack (Kafka in KRaft mode, PostgreSQL) in %s", work);
-    try (EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack"))) {
+    try (EmbeddedStack stack =
+        EmbeddedStack.builder(work.resolve("stack")).brokerForThroughput().start()) {
       stack.createTopics(
           Map.of(
               base.get(CdrflowConfig.TOPIC_RAW), PARTITIONS,

@@ -44,7 +44,7 @@ public class AnonymiseCommand implements Callable<Integer> {
     LocalDate date = asOf == null ? today : InputChecks.notAfter("--as-of", asOf, today);
     CdrflowConfig base = common.config();
     StackFolder.requireStack(base, common.workDir);
-    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
+    try (RuntimeStack stack = RuntimeStack.openDatabase(base, common.workDir)) {
       CdrflowConfig config = stack.config();
       AnonymisationReport report =
           new AnonymisationRun(

@@ -53,7 +53,7 @@ public class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StackFolder.requireStack(common.config(), common.workDir);
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       String out = explain(jdbc, lineId, json);
       if (out == null) {

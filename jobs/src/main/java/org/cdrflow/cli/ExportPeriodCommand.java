@@ -57,7 +57,7 @@ public class ExportPeriodCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(out);
     List<Entry> manifest = new ArrayList<>();
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir);
+    try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir);
         Connection c = stack.config().jdbc().connect()) {
       c.setAutoCommit(false);
       // One snapshot for the readiness check and every file.

@@ -57,7 +57,7 @@ public class ExportSubscriberCommand implements Callable<Integer> {
     StackFolder.requireStack(base, common.workDir);
     // Standard output may carry the JSON: progress goes to standard error then.
     PrintStream progress = out == null ? System.err : System.out;
-    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir, progress)) {
+    try (RuntimeStack stack = RuntimeStack.openDatabase(base, common.workDir, progress)) {
       CdrflowConfig config = stack.config();
       SubscriberExport export = new SubscriberExport(config.jdbc());
       String number = export.normalise(msisdn);

@@ -32,7 +32,7 @@ public class FraudCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir);
+      try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir);
           Connection c = stack.config().jdbc().connect()) {
         return on(new AlertDesk(c, System.out));
       }

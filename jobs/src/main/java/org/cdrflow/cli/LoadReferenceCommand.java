@@ -27,7 +27,7 @@ public class LoadReferenceCommand implements Callable<Integer> {
     InputChecks.referenceFolder("DIR", dir);
     StackFolder.requireStackOrNew(base, common.workDir);
     try (CreatedFolders created = CreatedFolders.track(common.workDir);
-        RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
+        RuntimeStack stack = RuntimeStack.openDatabase(base, common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       ReferenceLoadSummary summary;
       try {

@@ -30,7 +30,7 @@ public class PeriodCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir);
+      try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir);
           Connection c = stack.config().jdbc().connect()) {
         c.setAutoCommit(false);
         String readiness;

@@ -50,7 +50,7 @@ public class ReconcileCommand implements Callable<Integer> {
     PartnerFiles.Statement st = PartnerFiles.readStatement(statement, period.month);
     PartnerFiles.Calls calls =
         partnerCdrs == null ? null : PartnerFiles.readCalls(partnerCdrs, period.month);
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir)) {
       Tolerances tol = Tolerances.of(stack.config());
       Reconciliation.Result r;
       try (Connection c = stack.config().jdbc().connect()) {

@@ -60,7 +60,7 @@ public class RerateCommand implements Callable<Integer> {
           "rerate needs --period YYYY-MM (or: rerate diff RUN, rerate publish RUN)");
     }
     StackFolder.requireStack(common.config(), common.workDir);
-    try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+    try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       RerateRun.Summary s =
           new RerateRun(jdbc, parallelism)
@@ -108,7 +108,7 @@ public class RerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       StackFolder.requireStack(common.config(), common.workDir);
-      try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+      try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir)) {
         RerateDiff.Diff d = RerateDiff.read(stack.config().jdbc(), run.toString());
         System.out.print(RerateDiff.toText(d));
         if (out != null) {
@@ -136,7 +136,7 @@ public class RerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       StackFolder.requireStack(common.config(), common.workDir);
-      try (RuntimeStack stack = RuntimeStack.open(common.config(), common.workDir)) {
+      try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir)) {
         ShadowPublisher.Result r =
             new ShadowPublisher(stack.config().jdbc()).publish(run.toString());
         if (r.alreadyPublished()) {

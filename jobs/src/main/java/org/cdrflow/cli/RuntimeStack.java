@@ -30,17 +30,44 @@ public final class RuntimeStack implements AutoCloseable {
 
   /** As {@link #open(CdrflowConfig, Path)}, telling {@code progress} what it starts. */
   public static RuntimeStack open(CdrflowConfig config, Path workDir, PrintStream progress) {
+    return open(config, workDir, progress, true);
+  }
+
+  /**
+   * For a command that works on the database alone (reports, exports, reference loads, the bounded
+   * jobs): without a configured database, the embedded stack starts PostgreSQL only, which takes a
+   * fraction of a full start (docs/operations.md, "The embedded stack"). The configuration then
+   * names no broker.
+   */
+  public static RuntimeStack openDatabase(CdrflowConfig config, Path workDir) {
+    return openDatabase(config, workDir, System.out);
+  }
+
+  /** As {@link #openDatabase(CdrflowConfig, Path)}, telling {@code progress} what it starts. */
+  public static RuntimeStack openDatabase(
+      CdrflowConfig config, Path workDir, PrintStream progress) {
+    return open(config, workDir, progress, false);
+  }
+
+  private static RuntimeStack open(
+      CdrflowConfig config, Path workDir, PrintStream progress, boolean needsBroker) {
     EmbeddedStack embedded = null;
     CdrflowConfig effective = config;
-    if (!config.hasKafka() || !config.hasJdbc()) {
-      progress.println("== Starting the embedded stack (Kafka broker, PostgreSQL) in " + workDir);
+    boolean embeddedBroker = needsBroker && !config.hasKafka();
+    if (embeddedBroker || !config.hasJdbc()) {
+      progress.println(
+          (embeddedBroker
+                  ? "== Starting the embedded stack (Kafka broker, PostgreSQL) in "
+                  : "== Starting the embedded database (PostgreSQL) in ")
+              + workDir);
       LogFile.announce(progress);
       long started = System.nanoTime();
-      embedded = EmbeddedStack.start(workDir);
+      EmbeddedStack.Builder builder = EmbeddedStack.builder(workDir);
+      embedded = (embeddedBroker ? builder : builder.databaseOnly()).start();
       progress.printf(
           Locale.ROOT, "   up in %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
       Map<String, String> overrides = new HashMap<>();
-      if (!config.hasKafka()) {
+      if (embeddedBroker) {
         overrides.put(CdrflowConfig.KAFKA_BOOTSTRAP, embedded.kafkaBootstrapServers());
         // One raw partition by default: a replay then reads the file in file order, so the same
         // file always gives the same lines (README, "replay").

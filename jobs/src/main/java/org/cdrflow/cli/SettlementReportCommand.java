@@ -43,7 +43,7 @@ public class SettlementReportCommand implements Callable<Integer> {
       throw new UsageError("--out " + file + ": is a folder; expected a file name");
     }
     String where = StackFolder.usesEmbedded(base) ? " in " + common.workDir : "";
-    try (RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
+    try (RuntimeStack stack = RuntimeStack.openDatabase(base, common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
       List<SettlementDailyRow> rows = new ArrayList<>();
       try (Connection c = jdbc.connect()) {

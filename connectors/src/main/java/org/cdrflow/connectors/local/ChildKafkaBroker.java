@@ -53,6 +53,7 @@ final class ChildKafkaBroker {
       int controllerPort,
       int defaultPartitions,
       String maxHeap,
+      List<String> javaOptions,
       String classpath)
       throws IOException {
     Files.createDirectories(dir.resolve("data"));
@@ -67,6 +68,7 @@ final class ChildKafkaBroker {
     command.add("-Xms64m");
     command.add("-Xmx" + maxHeap);
     command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(javaOptions);
     command.add("-Djava.awt.headless=true");
     command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     command.add("-Dlog4j2.configurationFile=" + log4jConfig.toAbsolutePath());

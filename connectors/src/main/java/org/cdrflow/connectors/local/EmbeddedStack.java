@@ -78,6 +78,10 @@ public final class EmbeddedStack implements AutoCloseable {
   private static final Duration KAFKA_STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POSTGRES_STOP_TIMEOUT = Duration.ofSeconds(30);
 
+  /** See {@link Builder#brokerForThroughput()}. */
+  private static final List<String> BROKER_QUICK_START =
+      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   private static final Set<Path> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
   private final Path workDir;
@@ -118,6 +122,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private String kafkaMaxHeap = "512m";
     private Duration startTimeout = Duration.ofSeconds(90);
     private String kafkaClasspath = System.getProperty("java.class.path");
+    private boolean withBroker = true;
+    private List<String> brokerJavaOptions = BROKER_QUICK_START;
 
     private Builder(Path workDir) {
       this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
@@ -141,6 +147,29 @@ public final class EmbeddedStack implements AutoCloseable {
         throw new IllegalArgumentException("not an -Xmx size: " + maxHeap);
       }
       this.kafkaMaxHeap = maxHeap;
+      return this;
+    }
+
+    /**
+     * Starts PostgreSQL alone, for work that reads and writes only the database (reports, exports,
+     * reference loads, the bounded jobs): the broker's JVM is most of a start's time. The broker's
+     * data stays as it is for the next full start; {@link #kafkaBootstrapServers()} and {@link
+     * #createTopics} are not available.
+     */
+    public Builder databaseOnly() {
+      this.withBroker = false;
+      return this;
+    }
+
+    /**
+     * The broker's JVM with the JDK's defaults (both JIT compilers, G1), for long runs whose broker
+     * CPU per record is measured (the bench). By default the broker starts with the client compiler
+     * only and the serial collector: a local broker's work is small, and its start (class loading
+     * and compiling) is what every command of the embedded stack waits for (about a third less CPU
+     * and wall time to ready, docs/operations.md "The embedded stack").
+     */
+    public Builder brokerForThroughput() {
+      this.brokerJavaOptions = List.of();
       return this;
     }
 
@@ -203,6 +232,15 @@ public final class EmbeddedStack implements AutoCloseable {
     kafkaPort = ports[0];
     kafkaControllerPort = ports[1];
     postgresPort = ports[2];
+    if (!options.withBroker) {
+      startPostgres(postgresDir, ports[2]);
+      LOG.info(
+          "Embedded database up in {} ms: PostgreSQL {}, work directory {}",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          jdbcUrl,
+          workDir);
+      return;
+    }
     // The broker's JVM takes the longest to come up; PostgreSQL starts meanwhile.
     broker =
         ChildKafkaBroker.launch(
@@ -211,6 +249,7 @@ public final class EmbeddedStack implements AutoCloseable {
             ports[1],
             options.defaultPartitions,
             options.kafkaMaxHeap,
+            options.brokerJavaOptions,
             options.kafkaClasspath);
     startPostgres(postgresDir, ports[2]);
     broker.awaitReady(options.startTimeout);
@@ -395,6 +434,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** The broker's bootstrap address, {@code 127.0.0.1:<port>}. */
   public String kafkaBootstrapServers() {
+    if (broker == null) {
+      throw new IllegalStateException(
+          "the embedded stack in " + workDir + " was started without its Kafka broker");
+    }
     return broker.bootstrapServers();
   }
 
@@ -573,6 +616,7 @@ public final class EmbeddedStack implements AutoCloseable {
               kafkaControllerPort,
               options.defaultPartitions,
               options.kafkaMaxHeap,
+              options.brokerJavaOptions,
               options.kafkaClasspath);
       broker.awaitReady(options.startTimeout);
     } catch (IOException e) {
@@ -608,7 +652,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   private void checkRunning() {
-    if (closed || broker == null || postgres == null) {
+    if (closed || (options.withBroker && broker == null) || postgres == null) {
       throw new IllegalStateException("the embedded stack in " + workDir + " is not running");
     }
   }

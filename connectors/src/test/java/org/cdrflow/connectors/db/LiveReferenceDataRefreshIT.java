@@ -13,7 +13,7 @@ import org.cdrflow.reference.LiveReferenceData;
 import org.junit.jupiter.api.Test;
 
 /** A change made by BSS reaches the running job's snapshot within the refresh interval. */
-class LiveReferenceDataRefreshTest {
+class LiveReferenceDataRefreshIT {
   private static final Instant T = Instant.parse("2026-10-01T08:00:00Z");
 
   @Test

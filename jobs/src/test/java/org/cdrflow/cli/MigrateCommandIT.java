@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cdrflow migrate}, as the Helm chart's pre-install/pre-upgrade hook runs it. */
-class MigrateCommandTest {
+class MigrateCommandIT {
 
   @TempDir Path dir;
 

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmbeddedStackTest {
+class EmbeddedStackIT {
 
   private static final String TOPIC = "it.records";
   private static final int PARTITIONS = 3;
@@ -91,6 +91,22 @@ class EmbeddedStackTest {
     assertFalse(isAlive(brokerPid), "Kafka broker still running after close");
     assertFalse(isAlive(postmasterPid), "PostgreSQL still running after close");
 
+    // A command that needs only the database starts PostgreSQL alone, and leaves the broker's
+    // data for the next full start.
+    t0 = System.nanoTime();
+    try (EmbeddedStack database = EmbeddedStack.builder(workDir).databaseOnly().start()) {
+      report("database-only start", t0);
+      IllegalStateException noBroker =
+          assertThrows(IllegalStateException.class, database::kafkaBootstrapServers);
+      assertTrue(noBroker.getMessage().contains("without its Kafka broker"), noBroker.getMessage());
+      try (Connection connection = connect(database);
+          Statement statement = connection.createStatement()) {
+        statement.execute("INSERT INTO it_row VALUES (2, 'written without the broker')");
+      }
+      postmasterPid = postmasterPid();
+    }
+    assertFalse(isAlive(postmasterPid), "PostgreSQL still running after close");
+
     t0 = System.nanoTime();
     try (EmbeddedStack stack = EmbeddedStack.start(workDir)) {
       report("restart", t0);
@@ -98,10 +114,12 @@ class EmbeddedStackTest {
       assertEquals(RECORDS, committedOffsetTotal(stack));
       try (Connection connection = connect(stack);
           Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery("SELECT id, note FROM it_row")) {
+          ResultSet rows = statement.executeQuery("SELECT id, note FROM it_row ORDER BY id")) {
         assertTrue(rows.next());
         assertEquals(1, rows.getInt(1));
         assertEquals("survives a restart", rows.getString(2));
+        assertTrue(rows.next());
+        assertEquals(2, rows.getInt(1));
         assertFalse(rows.next());
       }
       brokerPid = stack.kafkaBrokerPid();
@@ -241,6 +259,6 @@ class EmbeddedStackTest {
   private static void report(String what, long startNanos) {
     // Surefire keeps this in target/surefire-reports; handy when start-up time creeps up.
     System.out.printf(
-        "EmbeddedStackTest: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
+        "EmbeddedStackIT: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
   }
 }

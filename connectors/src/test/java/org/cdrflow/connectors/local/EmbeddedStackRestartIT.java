@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A server of a running stack restarted in place (the fault tests' broker and database restarts,
  * docs/reliability.md): same address, same data, and clients that lived through it carry on.
  */
-class EmbeddedStackRestartTest {
+class EmbeddedStackRestartIT {
   private static final String TOPIC = "it.restart";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-class SchemaMigrationTest {
+class SchemaMigrationIT {
 
   private static TestDatabase db;
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its last row, a database restart between batches is waited out, and a batch the database refuses
  * is applied not at all and names no value.
  */
-class CopyUpsertSinkTest {
+class CopyUpsertSinkIT {
   private static final String NUMBER = "+4791000101";
 
   /** A part of invoice_line, enough for every kind of value the output tables hold. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * A write the database refuses (here a NUL character, which PostgreSQL text cannot hold) must not
  * put the row's subscriber number into the exception that the sink logs and the job fails with.
  */
-class UpsertSinkTest {
+class UpsertSinkIT {
   private static final String NUMBER = "+4791000101";
   private static EmbeddedPostgres postgres;
   private static String url;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL stopped and started again on the same port and data, and fails at once on an error
  * that waiting does not cure.
  */
-class ReconnectingConnectionProviderTest {
+class ReconnectingConnectionProviderIT {
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dataDir;

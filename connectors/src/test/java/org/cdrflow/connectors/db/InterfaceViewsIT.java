@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * order and types — are frozen once released. Changing one of these lists means the view changed
  * without a new version: add a {@code _v2} next to it instead, and freeze its columns here.
  */
-class InterfaceViewsTest {
+class InterfaceViewsIT {
   /** Every released versioned view with its frozen columns. Never edit an entry; add one. */
   private static final Map<String, String> FROZEN = new LinkedHashMap<>();
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReferenceDataLoaderTest {
+class ReferenceDataLoaderIT {
 
   private static final String SUBSCRIPTION_HEADER =
       "subscription_id,account_id,msisdn,imsi,plan_id,valid_from,valid_to\n";

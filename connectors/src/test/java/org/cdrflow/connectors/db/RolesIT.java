@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §10: least-privilege roles created by the migrations (checked with SET ROLE). */
-class RolesTest {
+class RolesIT {
 
   private static final List<String> OUTPUTS =
       List.of(

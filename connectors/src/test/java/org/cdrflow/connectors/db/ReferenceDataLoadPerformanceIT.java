@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ("Reference data load" in docs/benchmarks.md), not a timed test: a wall-clock limit here fails on
  * a loaded machine and proves nothing about the code. {@code -Dcdrflow.loadRows=N} loads more.
  */
-class ReferenceDataLoadPerformanceTest {
+class ReferenceDataLoadPerformanceIT {
 
   @TempDir Path dir;
 
