@@ -870,9 +870,13 @@ public final class BenchRun {
     s.put("matched_with_difference", r.different());
     s.put("ours_only", r.oursOnly());
     s.put("theirs_only", r.theirsOnly());
+    s.put("step_seconds", r.stepSeconds());
     say(
         "  read %.1f s, matched and stored %.1f s: %,.0f partner calls/s (%,.0f/s matching alone)",
         r.readSeconds(), r.matchSeconds(), r.perSecond(), r.matchingPerSecond());
+    StringBuilder steps = new StringBuilder();
+    r.stepSeconds().forEach((k, v) -> steps.append(String.format(", %s %.2f s", k, v)));
+    say("  steps: %s", steps.length() == 0 ? "none" : steps.substring(2));
     report.row(
         "Reconciliation (partner calls)",
         rate(r.perSecond()) + " calls",

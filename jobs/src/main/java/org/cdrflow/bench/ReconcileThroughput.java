@@ -39,7 +39,8 @@ public final class ReconcileThroughput {
       long matched,
       long different,
       long oursOnly,
-      long theirsOnly) {
+      long theirsOnly,
+      java.util.Map<String, Double> stepSeconds) {
     public double perSecond() {
       return partnerCalls / (readSeconds + matchSeconds);
     }
@@ -129,7 +130,8 @@ public final class ReconcileThroughput {
         r.callCounts().get(ReconciliationClass.MATCHED),
         r.callCounts().get(ReconciliationClass.MATCHED_WITH_DIFFERENCE),
         r.callCounts().get(ReconciliationClass.OURS_ONLY),
-        r.callCounts().get(ReconciliationClass.THEIRS_ONLY));
+        r.callCounts().get(ReconciliationClass.THEIRS_ONLY),
+        r.stepSeconds());
   }
 
   private static void clean(Connection c) throws Exception {

@@ -7,9 +7,13 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.cdrflow.bench.BenchRun;
+import org.cdrflow.bench.LongRun;
 import org.cdrflow.connectors.config.CdrflowConfig;
+import org.cdrflow.generate.GeneratorSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "bench",
@@ -19,6 +23,40 @@ import picocli.CommandLine.Option;
             + " ceilings, the pipeline end to end, its RocksDB state size, the latency at half"
             + " load and the anonymisation job; prints a table and writes bench-result.json.")
 public class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** The profiles besides the default one (docs/benchmarks.md). */
+  public enum Profile {
+    DEFAULT,
+    LONG_RUN
+  }
+
+  @Option(
+      names = "--profile",
+      paramLabel = "PROFILE",
+      converter = ProfileConverter.class,
+      description =
+          "default (the phases) or long-run: twelve monthly feeds with subscriber churn through"
+              + " one running job, monthly anonymisation, the keyed state per active subscription"
+              + " after each month (defaults then: 5000 subscribers, 2 records per subscriber and"
+              + " day)")
+  Profile profile = Profile.DEFAULT;
+
+  @Option(
+      names = "--churn",
+      paramLabel = "SHARE",
+      description =
+          "long-run profile: share of the subscriptions leaving, and of new ones joining, each"
+              + " month (default: ${DEFAULT-VALUE})")
+  double churn = GeneratorSettings.TYPICAL_CHURN_PER_MONTH;
+
+  static final class ProfileConverter implements picocli.CommandLine.ITypeConverter<Profile> {
+    @Override
+    public Profile convert(String value) {
+      return Profile.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+  }
+
   @Option(
       names = "--records",
       paramLabel = "N",
@@ -103,6 +141,25 @@ public class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig config =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
+    if (profile == Profile.LONG_RUN) {
+      var given = spec.commandLine().getParseResult();
+      new LongRun(
+              new LongRun.Settings(
+                  given.hasMatchedOption("--records") ? records : 0,
+                  given.hasMatchedOption("--subscribers")
+                      ? subscribers
+                      : LongRun.DEFAULT_SUBSCRIBERS,
+                  churn,
+                  seed,
+                  given.hasMatchedOption("--start") ? start : LongRun.DEFAULT_START,
+                  workDir,
+                  out,
+                  config,
+                  timeout),
+              System.out)
+          .run();
+      return 0;
+    }
     BenchRun run =
         new BenchRun(
             new BenchRun.Settings(

@@ -45,6 +45,7 @@ public final class FeedGenerator {
   private static final long TRAFFIC = 4;
   private static final long CONTAINER_SYNC = 5;
   private static final long FRAUD = 6;
+  private static final long CHURN = 7;
 
   private FeedGenerator() {}
 
@@ -63,10 +64,43 @@ public final class FeedGenerator {
    */
   public static GeneratedFeedSummary write(
       GeneratorSettings settings, Path feed, Path referenceDir, boolean fraud) throws IOException {
-    long started = System.nanoTime();
     Path feedDir = feed.toAbsolutePath().getParent();
     if (feedDir != null) {
       Files.createDirectories(feedDir);
+    }
+    byte[] sync = new byte[16];
+    Draws syncDraws = new Draws(settings.seed(), CONTAINER_SYNC);
+    for (int i = 0; i < sync.length; i++) {
+      sync[i] = (byte) syncDraws.below(256);
+    }
+    return write(settings, feed, FeedSink.open(feed, sync), referenceDir, fraud);
+  }
+
+  /**
+   * As {@link #write(GeneratorSettings, Path, Path)}, but the feed as one JSON-lines file per month
+   * (Europe/Oslo) in {@code feedDir}, {@code feed-YYYY-MM.jsonl}: a record goes into the file of
+   * the month it is sent in, as an element's files would come month after month (a duplicate or a
+   * partial sent after midnight of the first goes into the next month's file). Used by the bench's
+   * long run (docs/benchmarks.md).
+   */
+  public static GeneratedFeedSummary writeMonthly(
+      GeneratorSettings settings, Path feedDir, Path referenceDir) throws IOException {
+    Files.createDirectories(feedDir);
+    return write(settings, feedDir, FeedSink.monthly(feedDir), referenceDir, false);
+  }
+
+  /** The name of the monthly feed file of {@code month} ({@link #writeMonthly}). */
+  public static String monthlyFileName(java.time.YearMonth month) {
+    return FeedSink.Monthly.fileName(month);
+  }
+
+  private static GeneratedFeedSummary write(
+      GeneratorSettings settings, Path feed, FeedSink opened, Path referenceDir, boolean fraud)
+      throws IOException {
+    long started = System.nanoTime();
+    if (fraud && settings.churnPerMonth() > 0) {
+      opened.close();
+      throw new IllegalArgumentException("planted fraud and churn cannot be combined");
     }
     Files.createDirectories(referenceDir);
 
@@ -76,17 +110,13 @@ public final class FeedGenerator {
         new NumberPlan(reference, settings.homeOperatorId(), new Draws(seed, NUMBERS));
     SubscriberBase subscribers =
         new SubscriberBase(settings, reference, numbers, new Draws(seed, SUBSCRIBERS));
+    subscribers.churn(numbers, new Draws(seed, CHURN));
     FraudPlanting planting = fraud ? FraudPlanting.prepare(settings, subscribers) : null;
     BundledReference.copyTo(referenceDir);
     int invoices = subscribers.writeTo(referenceDir, new Draws(seed, INVOICES));
 
-    byte[] sync = new byte[16];
-    Draws syncDraws = new Draws(seed, CONTAINER_SYNC);
-    for (int i = 0; i < sync.length; i++) {
-      sync[i] = (byte) syncDraws.below(256);
-    }
     Run run;
-    try (FeedSink sink = FeedSink.open(feed, sync)) {
+    try (FeedSink sink = opened) {
       run = new Run(settings, sink, new Draws(seed, TRAFFIC), reference, subscribers, numbers);
       if (planting != null) {
         planting.plant(run.model, numbers, new Draws(seed, FRAUD));
@@ -216,6 +246,7 @@ public final class FeedGenerator {
     @Override
     public void rawLine(String line) throws IOException {
       reserved++;
+      sink.at(now);
       sink.writeRawLine(line);
       written++;
     }
@@ -236,6 +267,7 @@ public final class FeedGenerator {
     }
 
     private void write(RawCdr record) throws IOException {
+      sink.at(now);
       sink.write(record);
       written++;
       byType.merge(record.getRecordType(), 1L, Long::sum);

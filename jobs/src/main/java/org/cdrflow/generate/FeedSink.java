@@ -29,6 +29,9 @@ abstract class FeedSink implements Closeable {
   /** A line as it is, not a record; only when {@link #acceptsRawLines()}. */
   abstract void writeRawLine(String line) throws IOException;
 
+  /** The feed's clock has reached {@code millis} (send time of the next record). */
+  void at(long millis) throws IOException {}
+
   static boolean isContainer(Path feed) {
     return feed.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".avro");
   }
@@ -133,6 +136,68 @@ abstract class FeedSink implements Closeable {
     public void close() throws IOException {
       for (OpenFile f : open.values()) {
         close(f);
+      }
+    }
+  }
+
+  /** JSON lines in a file per month of send time, Europe/Oslo ({@code feed-YYYY-MM.jsonl}). */
+  static FeedSink monthly(Path dir) {
+    return new Monthly(dir);
+  }
+
+  static final class Monthly extends FeedSink {
+    private final Path dir;
+    private JsonLines current;
+    private long monthEnd = Long.MIN_VALUE;
+
+    Monthly(Path dir) {
+      this.dir = dir;
+    }
+
+    static String fileName(java.time.YearMonth month) {
+      return "feed-" + month + ".jsonl";
+    }
+
+    @Override
+    void at(long millis) throws IOException {
+      if (current != null && millis < monthEnd) {
+        return;
+      }
+      java.time.YearMonth month =
+          java.time.YearMonth.from(
+              java.time.Instant.ofEpochMilli(millis).atZone(GeneratorSettings.OSLO));
+      if (current != null) {
+        current.close();
+      }
+      current = new JsonLines(dir.resolve(fileName(month)));
+      monthEnd =
+          month
+              .plusMonths(1)
+              .atDay(1)
+              .atStartOfDay(GeneratorSettings.OSLO)
+              .toInstant()
+              .toEpochMilli();
+    }
+
+    @Override
+    boolean acceptsRawLines() {
+      return true;
+    }
+
+    @Override
+    void write(RawCdr record) throws IOException {
+      current.write(record);
+    }
+
+    @Override
+    void writeRawLine(String line) throws IOException {
+      current.writeRawLine(line);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (current != null) {
+        current.close();
       }
     }
   }

@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +27,13 @@ import java.util.TreeSet;
  * in, and a handful of numbers in our ranges that have no subscription (for the unknown-subscriber
  * records). Everything is written as reference CSVs in the loader's format
  * (docs/reference-data.md).
+ *
+ * <p><b>Churn</b> ({@link GeneratorSettings#churnPerMonth()}, off by default): in every month of
+ * the feed that share of the subscriptions active at its start leaves (the subscription gets a
+ * {@code valid_to} on a day of the month, and no traffic from then on) and as many new ones join (a
+ * new subscription and account, {@code valid_from} on a day of the month, traffic only from then
+ * on). Churn draws from a stream of its own, after everything else, so a feed without churn keeps
+ * its bytes.
  */
 final class SubscriberBase {
 
@@ -36,19 +45,32 @@ final class SubscriberBase {
   private static final double NEW_ACCOUNT_SHARE = 0.7;
   private static final double PLAN_CHANGE_SHARE = 0.02;
 
-  final int count;
-  final String[] msisdn;
-  final String[] imsi;
-  final String[] subscriptionId;
-  final int[] account;
-  final int accountCount;
-  final String[] plan;
-  final Instant[] validFrom;
+  /** Subscriptions, those that join during the feed (churn) included. */
+  int count;
+
+  String[] msisdn;
+  String[] imsi;
+  String[] subscriptionId;
+  int[] account;
+  int accountCount;
+  String[] plan;
+  Instant[] validFrom;
+
+  /** When the subscription ends (churn); null while it lasts. */
+  Instant[] validTo;
+
+  /** Whether any subscription starts or ends during the feed (churn). */
+  boolean churning;
+
+  /** The first account of a subscription that joined during the feed, and the month of each. */
+  private int firstJoinedAccount = Integer.MAX_VALUE;
+
+  private final List<YearMonth> joinedAccountMonth = new ArrayList<>();
 
   /** For subscribers whose plan changes during the feed: the new plan and when; else null. */
-  final String[] newPlan;
+  String[] newPlan;
 
-  final Instant[] planChangeAt;
+  Instant[] planChangeAt;
 
   /** Subscriber index and block time of each SIM block. */
   final List<Integer> simBlockSubscribers = new ArrayList<>();
@@ -82,6 +104,7 @@ final class SubscriberBase {
     account = new int[count];
     plan = new String[count];
     validFrom = new Instant[count];
+    validTo = new Instant[count];
     newPlan = new String[count];
     planChangeAt = new Instant[count];
 
@@ -130,6 +153,94 @@ final class SubscriberBase {
     }
   }
 
+  /**
+   * Subscribers leave and join in every month the feed touches ({@link
+   * GeneratorSettings#churnPerMonth()}), in proportion to the share of the month inside the feed.
+   * Leaving and joining happen at 00:00 Europe/Oslo of a day within the feed.
+   */
+  void churn(NumberPlan numbers, Draws draws) {
+    double share = settings.churnPerMonth();
+    if (share <= 0) {
+      return;
+    }
+    churning = true;
+    ZoneId oslo = GeneratorSettings.OSLO;
+    LocalDate feedStart = settings.start();
+    LocalDate feedEnd = feedStart.plusDays(settings.days()); // exclusive
+    int initial = count;
+    for (YearMonth m = YearMonth.from(feedStart);
+        m.atDay(1).isBefore(feedEnd);
+        m = m.plusMonths(1)) {
+      LocalDate from = m.atDay(1).isBefore(feedStart) ? feedStart : m.atDay(1);
+      LocalDate to = m.plusMonths(1).atDay(1).isAfter(feedEnd) ? feedEnd : m.plusMonths(1).atDay(1);
+      int daysIn = (int) (to.toEpochDay() - from.toEpochDay());
+      if (daysIn <= 1) {
+        continue;
+      }
+      double monthShare = share * daysIn / m.lengthOfMonth();
+      Instant monthStart = from.atStartOfDay(oslo).toInstant();
+      // Leavers: of those active at the start of this stretch, each with the month's chance.
+      for (int i = 0; i < count; i++) {
+        boolean active =
+            !validFrom[i].isAfter(monthStart)
+                && (validTo[i] == null || validTo[i].isAfter(monthStart));
+        if (active && draws.chance(monthShare)) {
+          validTo[i] = from.plusDays(draws.between(1, daysIn - 1)).atStartOfDay(oslo).toInstant();
+          if (planChangeAt[i] != null && !planChangeAt[i].isBefore(validTo[i])) {
+            newPlan[i] = null;
+            planChangeAt[i] = null;
+          }
+        }
+      }
+      // Joiners: as many as leave on average, each on a day of the stretch.
+      int joiners = (int) Math.round(initial * monthShare);
+      int first = count;
+      grow(count + joiners);
+      Set<String> taken = new HashSet<>();
+      for (String n : msisdn) {
+        if (n != null) {
+          taken.add(n);
+        }
+      }
+      for (String n : unknownNumbers) {
+        taken.add(n);
+      }
+      String[] fresh = numbers.homeMobileNumbers(joiners, taken, draws);
+      for (int k = 0; k < joiners; k++) {
+        int i = first + k;
+        msisdn[i] = fresh[k];
+        imsi[i] = IMSI_PREFIX + pad(i + 1L, 10);
+        subscriptionId[i] = "SUB-" + pad(i + 1L, 7);
+        accountCount++;
+        firstJoinedAccount = Math.min(firstJoinedAccount, accountCount);
+        joinedAccountMonth.add(m);
+        account[i] = accountCount;
+        plan[i] = choosePlan(draws);
+        validFrom[i] = from.plusDays(draws.below(daysIn - 1)).atStartOfDay(oslo).toInstant();
+      }
+    }
+  }
+
+  /** Room for {@code n} subscriptions. */
+  private void grow(int n) {
+    msisdn = Arrays.copyOf(msisdn, n);
+    imsi = Arrays.copyOf(imsi, n);
+    subscriptionId = Arrays.copyOf(subscriptionId, n);
+    account = Arrays.copyOf(account, n);
+    plan = Arrays.copyOf(plan, n);
+    validFrom = Arrays.copyOf(validFrom, n);
+    validTo = Arrays.copyOf(validTo, n);
+    newPlan = Arrays.copyOf(newPlan, n);
+    planChangeAt = Arrays.copyOf(planChangeAt, n);
+    count = n;
+  }
+
+  /** Whether subscription {@code i} holds its number at {@code millis}. */
+  boolean activeAt(int i, long millis) {
+    return validFrom[i].toEpochMilli() <= millis
+        && (validTo[i] == null || millis < validTo[i].toEpochMilli());
+  }
+
   /** A plan id: Smart most, Mini next, Business least; other plans of the file a small share. */
   private String choosePlan(Draws draws) {
     List<String> plans = reference.planIds;
@@ -165,12 +276,13 @@ final class SubscriberBase {
       w.write("subscription_id,account_id,msisdn,imsi,plan_id,valid_from,valid_to\n");
       for (int i = 0; i < count; i++) {
         String from = timestamp(validFrom[i]);
+        String to = validTo[i] == null ? "" : timestamp(validTo[i]);
         if (newPlan[i] == null) {
-          row(w, subscriptionId[i], accountId(i), msisdn[i], imsi[i], plan[i], from, "");
+          row(w, subscriptionId[i], accountId(i), msisdn[i], imsi[i], plan[i], from, to);
         } else {
           String change = timestamp(planChangeAt[i]);
           row(w, subscriptionId[i], accountId(i), msisdn[i], imsi[i], plan[i], from, change);
-          row(w, subscriptionId[i], accountId(i), msisdn[i], imsi[i], newPlan[i], change, "");
+          row(w, subscriptionId[i], accountId(i), msisdn[i], imsi[i], newPlan[i], change, to);
         }
       }
     }
@@ -204,6 +316,10 @@ final class SubscriberBase {
       for (int a = 1; a <= accountCount; a++) {
         String accountId = "ACC-" + pad(a, 7);
         for (YearMonth m : months) {
+          if (a >= firstJoinedAccount
+              && m.isBefore(joinedAccountMonth.get(a - firstJoinedAccount))) {
+            continue; // no invoice before the account existed
+          }
           String invoiceId = "INV-" + m.getYear() + pad(m.getMonthValue(), 2) + "-" + pad(a, 7);
           double u = draws.uniform();
           String status = u < 0.88 ? "PAID" : u < 0.93 ? "OPEN" : u < 0.97 ? "OVERDUE" : "DISPUTED";

@@ -137,6 +137,9 @@ final class TrafficModel {
   private final long referenceBase;
   private long calls;
 
+  /** When the subscription served by the current event ends (churn); MAX_VALUE while it lasts. */
+  private long churnEnd = Long.MAX_VALUE;
+
   long unanswered;
   long partialCalls;
   long partialRecords;
@@ -189,7 +192,9 @@ final class TrafficModel {
       unknownSubscriber(t);
       return;
     }
-    int sub = pickSubscriber();
+    int sub = pickSubscriber(t);
+    Instant leaves = subscribers.validTo[sub];
+    churnEnd = leaves == null ? Long.MAX_VALUE : leaves.toEpochMilli();
     switch (TYPES[pickIndex(TYPE_PER_MILLE)]) {
       case MOC -> call(sub, t, budget);
       case MTC -> received(sub, t, budget);
@@ -342,6 +347,9 @@ final class TrafficModel {
     if (parts < 2 || answer + total * 1000L >= endMillis) {
       return false;
     }
+    if (churnEnd != Long.MAX_VALUE && answer + total * 1000L >= churnEnd) {
+      return false; // the subscription ends before the call would (churn)
+    }
     partialCalls++;
     partialRecords += parts;
     for (int k = 1; k <= parts; k++) {
@@ -370,7 +378,7 @@ final class TrafficModel {
 
   /** An otherwise ordinary call record of a known subscriber, with exactly one defect. */
   private void malformed(long t) throws IOException {
-    int sub = pickSubscriber();
+    int sub = pickSubscriber(t);
     MalformedKind kind = malformedKind();
     Party other = party(sub, CALLER_WHO, CALLER_PER_MILLE);
     String served = servedForm(sub);
@@ -473,8 +481,25 @@ final class TrafficModel {
 
   // ---- parts ----
 
-  /** Heavy users exist: density falls with the index, the top tenth makes about a fifth. */
-  private int pickSubscriber() {
+  /**
+   * Heavy users exist: density falls with the index, the top tenth makes about a fifth. With churn,
+   * only a subscription that holds its number at {@code t} is served (drawn again until one does).
+   */
+  private int pickSubscriber(long t) {
+    int i = drawSubscriber();
+    if (subscribers.churning) {
+      for (int tries = 0; !subscribers.activeAt(i, t); tries++) {
+        if (tries > 1000 + subscribers.count) {
+          throw new IllegalStateException(
+              "no subscription is active at " + Instant.ofEpochMilli(t));
+        }
+        i = tries < 1000 ? drawSubscriber() : (i + 1) % subscribers.count;
+      }
+    }
+    return i;
+  }
+
+  private int drawSubscriber() {
     double u = draws.uniform();
     int i = (int) (subscribers.count * u * StrictMath.sqrt(u));
     // The last `reservedForFraud` subscribers have only planted traffic (a SIM box).

@@ -80,6 +80,9 @@ public final class JobOutputs {
             config.get(CdrflowConfig.TOPIC_RAW),
             config.get(CdrflowConfig.KAFKA_GROUP_ID),
             config.duration(CdrflowConfig.AUDIT_CHECK_INTERVAL),
-            config.duration(CdrflowConfig.AUDIT_CHECK_IN_FLIGHT)));
+            config.duration(CdrflowConfig.AUDIT_CHECK_IN_FLIGHT)),
+        config.get(CdrflowConfig.STATE_END_CHECK_INTERVAL) == null
+            ? null
+            : config.duration(CdrflowConfig.STATE_END_CHECK_INTERVAL));
   }
 }

@@ -55,8 +55,38 @@ public final class MediationJob {
       Duration dedupWindow,
       long aggregateFlushMs,
       StateLineage lineage,
-      AuditWatch.Settings auditCheck)
+      AuditWatch.Settings auditCheck,
+      Duration endCheckInterval)
       implements Serializable {
+    /**
+     * With the built-in end checks (a day for subscriptions, an hour for settlement days and audit
+     * hours); {@code endCheckInterval} ({@code state.end-check-interval}) replaces all three.
+     */
+    public Settings(
+        String homeOperatorId,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration partialTimeout,
+        Duration dedupWindow,
+        long aggregateFlushMs,
+        StateLineage lineage,
+        AuditWatch.Settings auditCheck) {
+      this(
+          homeOperatorId,
+          outOfOrderness,
+          idleness,
+          partialTimeout,
+          dedupWindow,
+          aggregateFlushMs,
+          lineage,
+          auditCheck,
+          null);
+    }
+
+    private long endCheckMs(long builtIn) {
+      return endCheckInterval == null ? builtIn : endCheckInterval.toMillis();
+    }
+
     /** Without a lineage ({@code lineage} null: aggregate rows are written without one). */
     public Settings(
         String homeOperatorId,
@@ -134,7 +164,8 @@ public final class MediationJob {
     SingleOutputStreamOperator<InvoiceLine> lines =
         calls
             .keyBy(c -> c.subscriptionId, StateKeySerializer.TYPE)
-            .process(new EventTimeRater(reference))
+            .process(
+                new EventTimeRater(reference, settings.endCheckMs(EventTimeRater.END_CHECK_MS)))
             .uid("rate")
             .name("Rate in event-time order");
 
@@ -156,7 +187,10 @@ public final class MediationJob {
             .keyBy(DailySettlement::keyOf, StateKeySerializer.TYPE)
             .process(
                 new DailySettlementAggregator(
-                    settings.aggregateFlushMs(), reference, settings.lineage()))
+                    settings.aggregateFlushMs(),
+                    reference,
+                    settings.lineage(),
+                    settings.endCheckMs(DailySettlementAggregator.END_CHECK_MS)))
             .uid("settlement-daily")
             .name("Sum settlement per partner and day");
 
@@ -182,7 +216,11 @@ public final class MediationJob {
     SingleOutputStreamOperator<HourlyAudit> hourly =
         audit
             .keyBy(e -> e.hour)
-            .process(new HourlyAuditAggregator(settings.aggregateFlushMs(), settings.lineage()))
+            .process(
+                new HourlyAuditAggregator(
+                    settings.aggregateFlushMs(),
+                    settings.lineage(),
+                    settings.endCheckMs(HourlyAuditAggregator.END_CHECK_MS)))
             .uid("audit-hourly")
             .name("Sum audit per hour");
 

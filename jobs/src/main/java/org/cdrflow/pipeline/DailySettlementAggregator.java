@@ -25,7 +25,7 @@ public class DailySettlementAggregator
   private static final long serialVersionUID = 1L;
 
   /** How often a day's totals are checked for their end. */
-  static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
+  public static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
 
   private final ReferenceDataProvider reference;
 
@@ -35,7 +35,13 @@ public class DailySettlementAggregator
    */
   public DailySettlementAggregator(
       long intervalMs, ReferenceDataProvider reference, StateLineage lineage) {
-    super(intervalMs, END_CHECK_MS, Types.POJO(DailySettlement.class), lineage);
+    this(intervalMs, reference, lineage, END_CHECK_MS);
+  }
+
+  /** With the end check every {@code endCheckMs} ({@code state.end-check-interval}). */
+  public DailySettlementAggregator(
+      long intervalMs, ReferenceDataProvider reference, StateLineage lineage, long endCheckMs) {
+    super(intervalMs, endCheckMs, Types.POJO(DailySettlement.class), lineage);
     this.reference = reference;
   }
 

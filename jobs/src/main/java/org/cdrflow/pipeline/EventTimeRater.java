@@ -71,8 +71,16 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   /** How often a subscription's usage and presence are checked for their end. */
   public static final long END_CHECK_MS = java.time.Duration.ofDays(1).toMillis();
 
+  private final long endCheckMs;
+
   public EventTimeRater(ReferenceDataProvider reference) {
+    this(reference, END_CHECK_MS);
+  }
+
+  /** With the end check every {@code endCheckMs} ({@code state.end-check-interval}). */
+  public EventTimeRater(ReferenceDataProvider reference, long endCheckMs) {
     this.reference = reference;
+    this.endCheckMs = endCheckMs;
   }
 
   @Override
@@ -169,14 +177,14 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
       endCheckAt.clear();
       return;
     }
-    endCheckAt.update(timestamp + END_CHECK_MS);
-    timers.registerProcessingTimeTimer(timestamp + END_CHECK_MS);
+    endCheckAt.update(timestamp + endCheckMs);
+    timers.registerProcessingTimeTimer(timestamp + endCheckMs);
   }
 
   /** Makes sure a subscription that holds usage or presence has its end check scheduled. */
   private void scheduleEndCheck(TimerService timers) throws Exception {
     if (endCheckAt.value() == null) {
-      long at = timers.currentProcessingTime() + END_CHECK_MS;
+      long at = timers.currentProcessingTime() + endCheckMs;
       endCheckAt.update(at);
       timers.registerProcessingTimeTimer(at);
     }

@@ -15,10 +15,15 @@ public class HourlyAuditAggregator
     extends LatestValueEmitter<Long, AuditEvent, HourlyAudit, HourlyAudit> {
   private static final long serialVersionUID = 1L;
 
-  static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
+  public static final long END_CHECK_MS = Duration.ofHours(1).toMillis();
 
   public HourlyAuditAggregator(long intervalMs, StateLineage lineage) {
-    super(intervalMs, END_CHECK_MS, Types.POJO(HourlyAudit.class), lineage);
+    this(intervalMs, lineage, END_CHECK_MS);
+  }
+
+  /** With the end check every {@code endCheckMs} ({@code state.end-check-interval}). */
+  public HourlyAuditAggregator(long intervalMs, StateLineage lineage, long endCheckMs) {
+    super(intervalMs, endCheckMs, Types.POJO(HourlyAudit.class), lineage);
   }
 
   public HourlyAuditAggregator(long intervalMs) {

@@ -5,15 +5,13 @@ import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,7 +33,7 @@ import org.postgresql.PGConnection;
  * table, joined with ours on the normalised numbers and direction within the pairing window, and
  * pairs are taken in rounds, each round every pair whose calls are each other's nearest (ties by
  * their file line and our settlement id), until no pair is left. {@link CallComparison} then
- * classifies each pair.
+ * classifies each pair; pairs well within every tolerance are only counted, in the database.
  */
 public final class Reconciliation {
   /** Rounds of pairing before the rest are left unpaired (each round pairs at least one). */
@@ -43,7 +41,28 @@ public final class Reconciliation {
 
   private Reconciliation() {}
 
-  /** What a run found; {@code items} are the rows of {@code reconciliation_item}. */
+  /** The wall time of each step, in the order they ran. */
+  static final class Steps {
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private long since = System.nanoTime();
+
+    /** Ends the step {@code name} (begun when the last one ended). */
+    void done(String name) {
+      long now = System.nanoTime();
+      seconds.merge(name, (now - since) / 1e9, Double::sum);
+      since = now;
+    }
+
+    Map<String, Double> seconds() {
+      return java.util.Collections.unmodifiableMap(seconds);
+    }
+  }
+
+  /**
+   * What a run found; {@code items} are the rows of {@code reconciliation_item}; {@code
+   * stepSeconds} the wall time of each step of the run, in order (docs/benchmarks.md,
+   * "Reconciliation").
+   */
   public record Result(
       String runId,
       String currency,
@@ -57,7 +76,8 @@ public final class Reconciliation {
       BigDecimal theirTotal,
       Map<String, Map<ReconciliationClass, Long>> callsByProduct,
       List<ReconciliationItem> items,
-      int pairingRounds) {
+      int pairingRounds,
+      Map<String, Double> stepSeconds) {
 
     public BigDecimal difference() {
       return theirTotal.subtract(ourTotal);
@@ -99,9 +119,12 @@ public final class Reconciliation {
     try {
       String runId =
           runIdOf(partner, month, statement.sha256(), calls == null ? null : calls.sha256(), tol);
-      Result r = compute(c, runId, partner, month, statement, calls, tol);
+      Steps steps = new Steps();
+      Result r = compute(c, runId, partner, month, statement, calls, tol, steps);
       store(c, partner, month, statement, calls, tol, r);
+      steps.done("store");
       c.commit();
+      steps.done("commit");
       return r;
     } catch (SQLException | IOException | RuntimeException e) {
       c.rollback();
@@ -118,7 +141,8 @@ public final class Reconciliation {
       YearMonth month,
       PartnerFiles.Statement statement,
       PartnerFiles.Calls calls,
-      Tolerances tol)
+      Tolerances tol,
+      Steps steps)
       throws SQLException, IOException {
     List<ReconciliationItem> items = new ArrayList<>();
     Map<ReconciliationClass, Long> dayCounts = zeroCounts();
@@ -213,6 +237,7 @@ public final class Reconciliation {
               nz(theirAmount).subtract(nz(ourAmount))));
     }
 
+    steps.done("statement");
     Map<ReconciliationClass, Long> callCounts = zeroCounts();
     Map<String, Map<ReconciliationClass, Long>> byProduct = new TreeMap<>();
     long ourCalls = 0;
@@ -228,17 +253,57 @@ public final class Reconciliation {
       for (PartnerCall t : their) {
         theirCallsAmount = theirCallsAmount.add(t.amount());
       }
-      rounds = pair(c, partner, month, their, tol);
-      boolean[] paired = new boolean[their.size()];
+      rounds = pair(c, partner, month, their, tol, steps);
+      // A pair whose every field is well within its tolerance is MATCHED whatever the rounding
+      // of the starts to milliseconds in CallComparison (a millisecond of margin): such pairs are
+      // only counted, in the database; the others, and our unpaired calls, are read back and
+      // classified by CallComparison (docs/benchmarks.md, "Reconciliation, third round").
+      long startMicros = tol.start().toMillis() * 1000 - 1000;
+      String surely =
+          startMicros < 0
+              ? "false"
+              : "coalesce(p.row_no IS NOT NULL AND t.start_at BETWEEN o.event_start - make_interval(secs"
+                  + " => "
+                  + BigDecimal.valueOf(startMicros, 6).toPlainString()
+                  + ") AND o.event_start + make_interval(secs => "
+                  + BigDecimal.valueOf(startMicros, 6).toPlainString()
+                  + ") AND abs(t.seconds - o.seconds) * 1000 <= "
+                  + tol.duration().toMillis()
+                  + " AND abs(t.amount - o.amount) <= "
+                  + tol.amount().toPlainString()
+                  + " AND t.product IS NOT DISTINCT FROM o.product, false)";
+      String pairs =
+          " FROM recon_ours o LEFT JOIN recon_pair p ON p.settlement_id = o.settlement_id"
+              + " LEFT JOIN recon_theirs t ON t.row_no = p.row_no";
       try (Statement st = c.createStatement()) {
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT o.product, count(*), coalesce(sum(o.amount), 0), count(*) FILTER (WHERE "
+                    + surely
+                    + ")"
+                    + pairs
+                    + " GROUP BY o.product")) {
+          while (rs.next()) {
+            String product = rs.getString(1);
+            ourCalls += rs.getLong(2);
+            ourCallsAmount = ourCallsAmount.add(rs.getBigDecimal(3));
+            long matched = rs.getLong(4);
+            callCounts.merge(ReconciliationClass.MATCHED, matched, Long::sum);
+            byProduct
+                .computeIfAbsent(product, k -> zeroCounts())
+                .merge(ReconciliationClass.MATCHED, matched, Long::sum);
+          }
+        }
+        steps.done("count matched");
         st.setFetchSize(10_000);
         try (ResultSet rs =
             st.executeQuery(
                 "SELECT o.settlement_id, p.row_no, o.event_start, o.seconds, o.direction,"
-                    + " o.product, o.amount FROM recon_ours o"
-                    + " LEFT JOIN recon_pair p ON p.settlement_id = o.settlement_id")) {
+                    + " o.product, o.amount"
+                    + pairs
+                    + " WHERE NOT "
+                    + surely)) {
           while (rs.next()) {
-            ourCalls++;
             OurCall o =
                 new OurCall(
                     rs.getString(1),
@@ -247,14 +312,12 @@ public final class Reconciliation {
                     rs.getString(5),
                     rs.getString(6),
                     rs.getBigDecimal(7));
-            ourCallsAmount = ourCallsAmount.add(o.amount());
             int row = rs.getInt(2);
             if (rs.wasNull()) {
               count(callCounts, byProduct, o.product(), ReconciliationClass.OURS_ONLY);
               items.add(oursOnly(o));
               continue;
             }
-            paired[row] = true;
             PartnerCall t = their.get(row);
             CallComparison.Outcome out = CallComparison.compare(o, t, tol);
             count(callCounts, byProduct, o.product(), out.reconciliationClass());
@@ -263,13 +326,18 @@ public final class Reconciliation {
             }
           }
         }
-      }
-      for (int i = 0; i < paired.length; i++) {
-        if (!paired[i]) {
-          PartnerCall t = their.get(i);
-          count(callCounts, byProduct, t.product(), ReconciliationClass.THEIRS_ONLY);
-          items.add(theirsOnly(t));
+        steps.done("read back and classify");
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT t.row_no FROM recon_theirs t WHERE NOT EXISTS (SELECT 1 FROM recon_pair p"
+                    + " WHERE p.row_no = t.row_no) ORDER BY t.row_no")) {
+          while (rs.next()) {
+            PartnerCall t = their.get(rs.getInt(1));
+            count(callCounts, byProduct, t.product(), ReconciliationClass.THEIRS_ONLY);
+            items.add(theirsOnly(t));
+          }
         }
+        steps.done("theirs unpaired");
       }
     }
     return new Result(
@@ -285,17 +353,25 @@ public final class Reconciliation {
         theirTotal,
         byProduct,
         items,
-        rounds);
+        rounds,
+        steps.seconds());
   }
 
   /** Pairs our calls and theirs in session tables; returns the rounds it took. */
   static int pair(
-      Connection c, String partner, YearMonth month, List<PartnerCall> their, Tolerances tol)
+      Connection c,
+      String partner,
+      YearMonth month,
+      List<PartnerCall> their,
+      Tolerances tol,
+      Steps steps)
       throws SQLException, IOException {
+    workSettings(c);
     try (Statement st = c.createStatement()) {
       st.execute(
           "CREATE TEMPORARY TABLE recon_theirs (row_no integer, a text, b text,"
-              + " start_at timestamptz, direction text) ON COMMIT DROP");
+              + " start_at timestamptz, direction text, seconds bigint, product text,"
+              + " amount numeric) ON COMMIT DROP");
       st.execute(
           "CREATE TEMPORARY TABLE recon_ours (settlement_id uuid, a text, b text,"
               + " event_start timestamptz, seconds bigint, direction text, product text,"
@@ -316,13 +392,21 @@ public final class Reconciliation {
           .append(t.start())
           .append('\t')
           .append(t.direction())
+          .append('\t')
+          .append(t.product() == null ? "\\N" : copyText(t.product()))
+          .append('\t')
+          .append(t.seconds())
+          .append('\t')
+          .append(t.amount().toPlainString())
           .append('\n');
     }
     ((PGConnection) c.unwrap(PGConnection.class))
         .getCopyAPI()
         .copyIn(
-            "COPY recon_theirs (row_no, a, b, start_at, direction) FROM STDIN",
+            "COPY recon_theirs (row_no, a, b, start_at, direction, product, seconds, amount)"
+                + " FROM STDIN",
             new StringReader(sb.toString()));
+    steps.done("copy theirs");
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO recon_ours SELECT settlement_id, coalesce(a_number, ''),"
@@ -334,13 +418,19 @@ public final class Reconciliation {
       s.setDate(3, Date.valueOf(month.plusMonths(1).atDay(1)));
       s.executeUpdate();
     }
+    steps.done("insert ours");
     double window = tol.pairingWindow().toMillis() / 1000.0;
     try (Statement st = c.createStatement()) {
       st.execute("ANALYZE recon_theirs");
       st.execute("ANALYZE recon_ours");
+      steps.done("analyze");
       st.execute(
           "CREATE TEMPORARY TABLE recon_candidate ON COMMIT DROP AS"
-              + " SELECT o.settlement_id, t.row_no,"
+              + " SELECT settlement_id, row_no, distance,"
+              + " row_number() OVER (PARTITION BY settlement_id ORDER BY distance, row_no)"
+              + " AS by_ours,"
+              + " row_number() OVER (PARTITION BY row_no ORDER BY distance, settlement_id)"
+              + " AS by_theirs FROM (SELECT o.settlement_id, t.row_no,"
               + " abs(extract(epoch FROM t.start_at - o.event_start)) AS distance"
               + " FROM recon_ours o JOIN recon_theirs t"
               + " ON t.a = o.a AND t.b = o.b AND t.direction = o.direction"
@@ -348,32 +438,54 @@ public final class Reconciliation {
               + window
               + ") AND o.event_start + make_interval(secs => "
               + window
-              + ")");
+              + ")) c");
+      steps.done("candidates and the first round's ranks");
       int round = 0;
       while (round < MAX_ROUNDS) {
         round++;
+        // The first round's ranks came with the candidates, in the same statement; a later
+        // round ranks what is left of them again.
         int added =
             st.executeUpdate(
-                "INSERT INTO recon_pair SELECT settlement_id, row_no, "
-                    + round
-                    + " FROM (SELECT settlement_id, row_no,"
-                    + " row_number() OVER (PARTITION BY settlement_id ORDER BY distance, row_no)"
-                    + " AS by_ours,"
-                    + " row_number() OVER (PARTITION BY row_no ORDER BY distance, settlement_id)"
-                    + " AS by_theirs FROM recon_candidate) c"
-                    + " WHERE by_ours = 1 AND by_theirs = 1");
+                round == 1
+                    ? "INSERT INTO recon_pair SELECT settlement_id, row_no, 1 FROM recon_candidate"
+                        + " WHERE by_ours = 1 AND by_theirs = 1"
+                    : "INSERT INTO recon_pair SELECT settlement_id, row_no, "
+                        + round
+                        + " FROM (SELECT settlement_id, row_no,"
+                        + " row_number() OVER (PARTITION BY settlement_id ORDER BY distance,"
+                        + " row_no) AS by_ours,"
+                        + " row_number() OVER (PARTITION BY row_no ORDER BY distance,"
+                        + " settlement_id) AS by_theirs FROM recon_candidate) c"
+                        + " WHERE by_ours = 1 AND by_theirs = 1");
+        steps.done("pairing rounds");
         if (added == 0) {
           break;
         }
         // Usually one round pairs everything: then no candidate has both calls still free, and
         // a read-only check ends the pairing without rewriting the candidates (docs/benchmarks.md,
-        // "Reconciliation"). Otherwise the candidates of paired calls go, and the next round runs.
+        // "Reconciliation"). After the first round the cheapest such check: every candidate was
+        // the first choice of both its calls, so every candidate is a pair. Otherwise the
+        // candidates of paired calls go, and the next round runs.
+        if (round == 1) {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "SELECT NOT EXISTS (SELECT 1 FROM recon_candidate"
+                      + " WHERE by_ours > 1 OR by_theirs > 1)")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+              steps.done("check for a next round");
+              break;
+            }
+          }
+        }
         try (ResultSet rs =
             st.executeQuery(
                 "SELECT EXISTS (SELECT 1 FROM recon_candidate c WHERE NOT EXISTS (SELECT 1"
                     + " FROM recon_pair p WHERE p.settlement_id = c.settlement_id)"
                     + " AND NOT EXISTS (SELECT 1 FROM recon_pair p WHERE p.row_no = c.row_no))")) {
           rs.next();
+          steps.done("check for a next round");
           if (!rs.getBoolean(1)) {
             break;
           }
@@ -386,8 +498,29 @@ public final class Reconciliation {
                 + " recon_pair p WHERE p.round = "
                 + round
                 + " AND p.row_no = c.row_no)");
+        steps.done("pairing rounds");
       }
       return round;
+    }
+  }
+
+  /**
+   * Memory for the pairing, for this transaction only: the hash joins and the window sorts over the
+   * candidates fit in {@code work_mem} instead of spilling to disk, and the session tables in local
+   * buffers ({@code temp_buffers} can be set only before the session's first temporary table; a
+   * session that already had one keeps its size). docs/benchmarks.md, "Reconciliation, third
+   * round".
+   */
+  private static void workSettings(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL work_mem = '256MB'");
+      Savepoint before = c.setSavepoint();
+      try {
+        st.execute("SET LOCAL temp_buffers = '256MB'");
+        c.releaseSavepoint(before);
+      } catch (SQLException alreadyUsed) {
+        c.rollback(before);
+      }
     }
   }
 
@@ -451,56 +584,71 @@ public final class Reconciliation {
       s.setString(1, runId);
       s.executeUpdate();
     }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO reconciliation_item (run_id, item_id, level, class, direction, product,"
-                + " their_product, day, settlement_id, their_call_id, their_line, our_start,"
-                + " their_start, our_seconds, their_seconds, our_events, their_events,"
-                + " our_amount, their_amount, differences, start_difference_s,"
-                + " seconds_difference, events_difference, amount_difference)"
-                + " VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?)")) {
-      int n = 0;
-      for (ReconciliationItem it : r.items()) {
-        int i = 0;
-        s.setString(++i, runId);
-        s.setString(++i, it.itemId());
-        s.setString(++i, it.level());
-        s.setString(++i, it.reconciliationClass().name());
-        s.setString(++i, it.direction());
-        s.setString(++i, it.product());
-        s.setString(++i, it.theirProduct());
-        s.setObject(++i, it.day() == null ? null : Date.valueOf(it.day()), Types.DATE);
-        s.setString(++i, it.settlementId());
-        s.setString(++i, it.theirCallId());
-        s.setObject(++i, it.theirLine(), Types.INTEGER);
-        s.setObject(++i, ts(it.ourStart()), Types.TIMESTAMP_WITH_TIMEZONE);
-        s.setObject(++i, ts(it.theirStart()), Types.TIMESTAMP_WITH_TIMEZONE);
-        s.setObject(++i, it.ourSeconds(), Types.BIGINT);
-        s.setObject(++i, it.theirSeconds(), Types.BIGINT);
-        s.setObject(++i, it.ourEvents(), Types.BIGINT);
-        s.setObject(++i, it.theirEvents(), Types.BIGINT);
-        s.setBigDecimal(++i, it.ourAmount());
-        s.setBigDecimal(++i, it.theirAmount());
-        Array diffs =
-            c.createArrayOf(
-                "text", it.differences().stream().map(Object::toString).toArray(String[]::new));
-        s.setArray(++i, diffs);
-        s.setBigDecimal(++i, it.startDifferenceSeconds());
-        s.setObject(++i, it.secondsDifference(), Types.BIGINT);
-        s.setObject(++i, it.eventsDifference(), Types.BIGINT);
-        s.setBigDecimal(++i, it.amountDifference());
-        s.addBatch();
-        if (++n % 1000 == 0) {
-          s.executeBatch();
+    // One COPY of every item instead of batched INSERTs (docs/benchmarks.md, "Reconciliation,
+    // third round"); the run's rows were deleted above, so nothing conflicts.
+    StringBuilder sb = new StringBuilder(Math.max(1024, r.items().size() * 160));
+    for (ReconciliationItem it : r.items()) {
+      sb.append(runId);
+      field(sb, it.itemId());
+      field(sb, it.level());
+      field(sb, it.reconciliationClass().name());
+      field(sb, it.direction());
+      field(sb, it.product());
+      field(sb, it.theirProduct());
+      field(sb, it.day());
+      field(sb, it.settlementId());
+      field(sb, it.theirCallId());
+      field(sb, it.theirLine());
+      field(sb, it.ourStart());
+      field(sb, it.theirStart());
+      field(sb, it.ourSeconds());
+      field(sb, it.theirSeconds());
+      field(sb, it.ourEvents());
+      field(sb, it.theirEvents());
+      field(sb, it.ourAmount());
+      field(sb, it.theirAmount());
+      StringBuilder literal = new StringBuilder("{");
+      for (CallComparison.Difference d : it.differences()) {
+        if (literal.length() > 1) {
+          literal.append(',');
         }
+        literal
+            .append('"')
+            .append(d.toString().replace("\\", "\\\\").replace("\"", "\\\""))
+            .append('"');
       }
-      s.executeBatch();
+      field(sb, literal.append('}').toString());
+      field(sb, it.startDifferenceSeconds());
+      field(sb, it.secondsDifference());
+      field(sb, it.eventsDifference());
+      field(sb, it.amountDifference());
+      sb.append('\n');
+    }
+    try {
+      ((PGConnection) c.unwrap(PGConnection.class))
+          .getCopyAPI()
+          .copyIn(
+              "COPY reconciliation_item (run_id, item_id, level, class, direction, product,"
+                  + " their_product, day, settlement_id, their_call_id, their_line, our_start,"
+                  + " their_start, our_seconds, their_seconds, our_events, their_events,"
+                  + " our_amount, their_amount, differences, start_difference_s,"
+                  + " seconds_difference, events_difference, amount_difference) FROM STDIN",
+              new StringReader(sb.toString()));
+    } catch (IOException e) {
+      throw new SQLException("writing the reconciliation items failed", e);
     }
   }
 
-  private static java.time.OffsetDateTime ts(Instant i) {
-    return i == null ? null : i.atOffset(java.time.ZoneOffset.UTC);
+  /** A tab and a value in COPY's text format: {@code \N} for null, text escaped. */
+  private static void field(StringBuilder sb, Object value) {
+    sb.append('\t');
+    if (value == null) {
+      sb.append("\\N");
+    } else if (value instanceof BigDecimal d) {
+      sb.append(d.toPlainString());
+    } else {
+      sb.append(copyText(value.toString()));
+    }
   }
 
   private static BigDecimal nz(BigDecimal v) {

@@ -147,6 +147,23 @@ class StateEndTest {
   }
 
   @Test
+  void theEndCheckComesAtTheConfiguredInterval() throws Exception {
+    // state.end-check-interval (the bench's long run compresses the clock with it).
+    long t0 = Instant.parse("2026-10-05T08:00:00Z").toEpochMilli();
+    try (var h = raterHarness(Instant.parse("2027-02-01T00:00:00Z"), 1_000)) {
+      h.processElement(call("A", t0), t0);
+      h.processWatermark(Instant.parse("2027-02-01T00:00:00Z").toEpochMilli());
+      h.setProcessingTime(999);
+      assertEquals(1, h.numProcessingTimeTimers(), "not before the interval");
+
+      h.setProcessingTime(1_000);
+
+      assertEquals(0, h.numKeyedStateEntries(), "usage and presence are gone");
+      assertEquals(0, h.numProcessingTimeTimers());
+    }
+  }
+
+  @Test
   void lateDataRuleTable() {
     Instant cutoff = Instant.parse("2026-10-01T00:00:00Z");
     long wm = Instant.parse("2026-10-05T00:00:00Z").toEpochMilli();
@@ -184,6 +201,11 @@ class StateEndTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, MediatedCall, InvoiceLine>
       raterHarness(Instant cutoff) throws Exception {
+    return raterHarness(cutoff, EventTimeRater.END_CHECK_MS);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, MediatedCall, InvoiceLine>
+      raterHarness(Instant cutoff, long endCheckMs) throws Exception {
     ReferenceData ref =
         ReferenceData.builder()
             .plan(new PricePlan("P", "Plan", 1, 0, 0, null, DataOverage.THROTTLE, null))
@@ -193,7 +215,9 @@ class StateEndTest {
             .anonymisationCutoff(cutoff)
             .build();
     return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new EventTimeRater(ReferenceDataProvider.fixed(ref)), c -> c.subscriptionId, Types.STRING);
+        new EventTimeRater(ReferenceDataProvider.fixed(ref), endCheckMs),
+        c -> c.subscriptionId,
+        Types.STRING);
   }
 
   private static MediatedCall call(String ref, long start) {

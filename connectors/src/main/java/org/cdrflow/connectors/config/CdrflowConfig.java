@@ -60,6 +60,12 @@ public final class CdrflowConfig implements Serializable {
   /** Rows younger than this may legitimately be ahead of the audit in that check. */
   public static final String AUDIT_CHECK_IN_FLIGHT = "audit.check-in-flight";
 
+  /**
+   * How often keyed state is checked for its end (docs/architecture.md, "State that ends"); empty:
+   * a day for subscriptions, an hour for settlement days and audit hours.
+   */
+  public static final String STATE_END_CHECK_INTERVAL = "state.end-check-interval";
+
   public static final String SINK_BATCH_SIZE = "sink.batch-size";
   public static final String SINK_BATCH_INTERVAL = "sink.batch-interval";
 
@@ -162,6 +168,7 @@ public final class CdrflowConfig implements Serializable {
           AUDIT_CHECK_INTERVAL,
           AUDIT_CHECK_IN_FLIGHT,
           AGGREGATES_REBUILD,
+          STATE_END_CHECK_INTERVAL,
           SINK_BATCH_SIZE,
           SINK_BATCH_INTERVAL,
           ANONYMISATION_BATCH_ROWS,

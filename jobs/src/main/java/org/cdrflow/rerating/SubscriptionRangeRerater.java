@@ -1,0 +1,112 @@
+package org.cdrflow.rerating;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
+import org.cdrflow.rating.InvoiceLine;
+import org.cdrflow.rating.PresenceDays;
+import org.cdrflow.rating.Rerating;
+import org.cdrflow.reference.ReferenceData;
+import org.cdrflow.reference.ReferenceSnapshotReader;
+import org.cdrflow.settlement.SettlementRepricing;
+
+/**
+ * The re-rating job's one operator: rates the lines of a range of subscriptions of the period again
+ * ({@link Rerating}, the streaming job's rules), subscription by subscription, and writes what
+ * changed to the shadow tables in one transaction per range. The range's lines, its days at home
+ * before the period and its settlement rows are each read by one streamed query (not one query per
+ * subscription: {@code invoice_line} has no index by subscription, docs/benchmarks.md "Re-rating").
+ * Thin: the rules are in {@link Rerating}, the SQL in {@link ShadowStore}. Returns how many lines
+ * it rated.
+ */
+final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
+  private static final long serialVersionUID = 1L;
+
+  private final JdbcSettings jdbc;
+  private final String runId;
+  private final String period;
+  private final long referenceVersion;
+
+  private transient Connection reading;
+  private transient Connection writing;
+  private transient ReferenceData reference;
+  private transient Rerating rerating;
+
+  SubscriptionRangeRerater(
+      JdbcSettings jdbc, String runId, YearMonth period, long referenceVersion) {
+    this.jdbc = jdbc;
+    this.runId = runId;
+    this.period = period.toString();
+    this.referenceVersion = referenceVersion;
+  }
+
+  @Override
+  public void open(OpenContext context) throws SQLException {
+    reference = new ReferenceSnapshotReader(jdbc).read();
+    if (reference.version() != referenceVersion) {
+      // The run records the version it rated with: one version for every line of it.
+      throw new IllegalStateException(
+          "the reference data changed while the re-rating started (version "
+              + referenceVersion
+              + " → "
+              + reference.version()
+              + "); run it again");
+    }
+    // Two connections: the range's queries stay open (streamed) while the shadow rows are written.
+    reading = jdbc.connect();
+    reading.setAutoCommit(false);
+    reading.setReadOnly(true);
+    writing = jdbc.connect();
+    writing.setAutoCommit(false);
+    rerating = new Rerating();
+  }
+
+  @Override
+  public Long map(String[] subscriptions) throws SQLException {
+    YearMonth p = YearMonth.parse(period);
+    Instant now = Instant.now();
+    ShadowStore.Writer out = new ShadowStore.Writer(writing, runId);
+    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, subscriptions, p);
+        ShadowStore.RangePresence presence =
+            new ShadowStore.RangePresence(reading, subscriptions, p)) {
+      List<InvoiceLine> one;
+      while ((one = lines.nextSubscription()) != null) {
+        PresenceDays before = presence.of(one.get(0).subscriptionId);
+        out.write(rerating.rerate(one, before, reference, now));
+      }
+    }
+    // Settlement is priced again beside the lines, with the same reference snapshot: the
+    // interconnect rate does not depend on the retail rating, so every settled row of the
+    // selected lines is settled again, changed line or not (docs/rerating.md, "Settlement").
+    List<ShadowStore.SettlementChange> settlements = new ArrayList<>();
+    ShadowStore.settlements(
+        reading,
+        subscriptions,
+        p,
+        row ->
+            SettlementRepricing.reprice(row, reference)
+                .ifPresent(
+                    repriced -> settlements.add(new ShadowStore.SettlementChange(row, repriced))));
+    ShadowStore.writeSettlements(writing, runId, settlements);
+    long rated = out.finish();
+    writing.commit();
+    reading.commit();
+    return rated;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (reading != null) {
+      reading.close();
+    }
+    if (writing != null) {
+      writing.close();
+    }
+  }
+}
