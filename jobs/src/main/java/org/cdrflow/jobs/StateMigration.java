@@ -41,6 +41,7 @@ import org.cdrflow.pipeline.CallAssembler;
 import org.cdrflow.pipeline.CallAssemblyState;
 import org.cdrflow.pipeline.EventTimeRater;
 import org.cdrflow.pipeline.StateKeySerializer;
+import org.cdrflow.pipeline.StateValueSerializers;
 import org.cdrflow.rating.PeriodUsage;
 import org.cdrflow.rating.PresenceDays;
 
@@ -197,7 +198,7 @@ public final class StateMigration {
     @Override
     public void open(OpenContext ctx) {
       ValueStateDescriptor<CallAssemblyState> a =
-          new ValueStateDescriptor<>("assembly", Types.POJO(CallAssemblyState.class));
+          new ValueStateDescriptor<>("assembly", StateValueSerializers.CALL_ASSEMBLY);
       a.enableTimeToLive(dedupTtl());
       assembly = getRuntimeContext().getState(a);
       MapStateDescriptor<Integer, org.cdrflow.mediation.MediatedCall> p =
@@ -231,7 +232,7 @@ public final class StateMigration {
     public void open(OpenContext ctx) {
       // The descriptors of CallAssembler.open, byte for byte in their serializers.
       ValueStateDescriptor<CallAssemblyState> a =
-          new ValueStateDescriptor<>("assembly", Types.POJO(CallAssemblyState.class));
+          new ValueStateDescriptor<>("assembly", StateValueSerializers.CALL_ASSEMBLY);
       a.enableTimeToLive(dedupTtl());
       assembly = getRuntimeContext().getState(a);
       MapStateDescriptor<Integer, MediatedCall> p =
@@ -273,10 +274,12 @@ public final class StateMigration {
       usage =
           getRuntimeContext()
               .getMapState(
-                  new MapStateDescriptor<>("usage", Types.STRING, Types.POJO(PeriodUsage.class)));
+                  new MapStateDescriptor<>(
+                      "usage", Types.STRING, StateValueSerializers.PERIOD_USAGE));
       presence =
           getRuntimeContext()
-              .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+              .getState(
+                  new ValueStateDescriptor<>("presence", StateValueSerializers.PRESENCE_DAYS));
       // Not in release 52201b6: read when a savepoint of a later build is migrated again.
       endCheckAt =
           getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
@@ -322,10 +325,12 @@ public final class StateMigration {
       usage =
           getRuntimeContext()
               .getMapState(
-                  new MapStateDescriptor<>("usage", Types.STRING, Types.POJO(PeriodUsage.class)));
+                  new MapStateDescriptor<>(
+                      "usage", Types.STRING, StateValueSerializers.PERIOD_USAGE));
       presence =
           getRuntimeContext()
-              .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+              .getState(
+                  new ValueStateDescriptor<>("presence", StateValueSerializers.PRESENCE_DAYS));
       endCheckAt =
           getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
     }

@@ -1,11 +1,10 @@
 package org.cdrflow.mediation;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.NameUuid;
 import org.cdrflow.domain.RejectReason;
 import org.cdrflow.domain.VisitedZone;
 import org.cdrflow.numbers.MobileCountryCodes;
@@ -52,6 +51,9 @@ public final class CdrMediation {
 
   /** What an id field (networkElement, callReference, causeForTerm, trunks) may contain. */
   static final String ID_CHARACTERS = "letters, digits and - _ . : / @ # + =";
+
+  /** The two party fields of a record; the one that is not the counterpart is only checked. */
+  private static final String[] PARTY_FIELDS = {"callingNumber", "calledNumber"};
 
   private final NumberNormaliser normaliser = NumberNormaliser.shared();
   private final MobileCountryCodes mcc = MobileCountryCodes.standard();
@@ -116,8 +118,7 @@ public final class CdrMediation {
   }
 
   /** The served number and the counterpart, normalised; or the reject of the first bad number. */
-  private record Parties(
-      NormalisedNumber served, NormalisedNumber counterpart, MediationOutcome rejected) {
+  private record Parties(String served, NormalisedNumber counterpart, MediationOutcome rejected) {
     static Parties rejectedBy(MediationOutcome rejected) {
       return new Parties(null, null, rejected);
     }
@@ -132,12 +133,15 @@ public final class CdrMediation {
 
   /** Normalises the numbers of the record (docs/numbers.md); the first bad one rejects it. */
   private Parties parties(IncomingCdr in, RecordType type, long eventTime) {
-    NormalisedNumber served = normaliser.normalise(in.servedMsisdn);
-    if (served.isBad()) {
+    // Only the served number's E.164 form is used (the subscription is found by it): its plain
+    // Norwegian forms skip libphonenumber and the cache (NumberNormaliser.e164, the same result as
+    // normalise; docs/benchmarks.md, "Sixth round").
+    String served = normaliser.e164(in.servedMsisdn);
+    if (served == null) {
       return Parties.rejectedBy(
           reject(
               RejectReason.BAD_NUMBER,
-              "servedMsisdn " + served.badReason().description(),
+              "servedMsisdn " + normaliser.normalise(in.servedMsisdn).badReason().description(),
               eventTime));
     }
     String rawCounterpart = counterpartOf(in, type);
@@ -156,26 +160,23 @@ public final class CdrMediation {
     }
     // The party that is not the counterpart (our subscriber again, or nothing on DATA) is not
     // used, but a value there that is no number means the record is corrupt or forged.
-    for (String field : new String[] {"callingNumber", "calledNumber"}) {
+    for (String field : PARTY_FIELDS) {
       String raw = "callingNumber".equals(field) ? in.callingNumber : in.calledNumber;
-      if (!field.equals(counterpartFieldOf(type)) && !blank(raw)) {
-        NormalisedNumber other = normaliser.normalise(raw);
-        if (other.isBad()) {
-          return Parties.rejectedBy(
-              reject(
-                  RejectReason.BAD_NUMBER,
-                  field + " " + other.badReason().description(),
-                  eventTime));
-        }
+      if (!field.equals(counterpartFieldOf(type)) && !blank(raw) && normaliser.e164(raw) == null) {
+        return Parties.rejectedBy(
+            reject(
+                RejectReason.BAD_NUMBER,
+                field + " " + normaliser.normalise(raw).badReason().description(),
+                eventTime));
       }
     }
     return new Parties(served, counterpart, null);
   }
 
   /** Whose usage this is: the subscription of the served number at the event time, and its plan. */
-  private Subscriber subscriber(NormalisedNumber served, ReferenceData ref, long eventTime) {
+  private Subscriber subscriber(String served, ReferenceData ref, long eventTime) {
     Instant at = Instant.ofEpochMilli(eventTime);
-    Optional<Subscription> sub = ref.subscriptionAt(served.number(), at);
+    Optional<Subscription> sub = ref.subscriptionAt(served, at);
     if (sub.isEmpty()) {
       return Subscriber.rejectedBy(
           reject(
@@ -228,7 +229,7 @@ public final class CdrMediation {
             ? (in.uplinkBytes == null ? 0 : in.uplinkBytes)
                 + (in.downlinkBytes == null ? 0 : in.downlinkBytes)
             : 0;
-    call.msisdn = parties.served().number();
+    call.msisdn = parties.served();
     call.imsi = in.servedImsi != null && !in.servedImsi.isBlank() ? in.servedImsi : s.imsi();
     call.subscriptionId = s.subscriptionId();
     call.accountId = s.accountId();
@@ -285,9 +286,7 @@ public final class CdrMediation {
 
   /** The invoice line's id: one line per (networkElement, callReference, recordType). */
   public static String lineIdOf(String networkElement, String callReference, RecordType type) {
-    return UUID.nameUUIDFromBytes(
-            (networkElement + '|' + callReference + '|' + type).getBytes(StandardCharsets.UTF_8))
-        .toString();
+    return NameUuid.of(networkElement + '|' + callReference + '|' + type);
   }
 
   /**

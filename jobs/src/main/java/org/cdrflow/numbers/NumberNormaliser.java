@@ -141,10 +141,11 @@ public final class NumberNormaliser implements Serializable {
   /**
    * The E.164 form of a raw number, as {@link #normalise} gives it, or null when the value is not a
    * number at all; for callers that need the number and not its class (partner reconciliation,
-   * docs/reconciliation.md). The two plain Norwegian forms, 8 ASCII digits not starting with 0 and
-   * {@code +47} followed by such 8 digits, skip the cache and libphonenumber's classification:
-   * their E.164 form is only the digits with {@code +47} in front (see {@link #norwegianFastPath}),
-   * never bad. The tests check that the result equals {@code normalise(raw).number()}.
+   * docs/reconciliation.md; mediation's served number, docs/mediation.md). The three plain
+   * Norwegian forms, 8 ASCII digits not starting with 0, and {@code +47} or {@code 0047} followed
+   * by such 8 digits, skip the cache and libphonenumber's classification: their E.164 form is only
+   * the digits with {@code +47} in front (see {@link #norwegianFastPath}), never bad. The tests
+   * check that the result equals {@code normalise(raw).number()}.
    */
   public String e164(String raw) {
     if (raw != null) {
@@ -156,6 +157,11 @@ public final class NumberNormaliser implements Serializable {
           && raw.startsWith("+47")
           && plainNationalDigits(raw, 3)) {
         return raw;
+      }
+      if (len == NORWEGIAN_NATIONAL_LENGTH + 4
+          && raw.startsWith("0047")
+          && plainNationalDigits(raw, 4)) {
+        return "+".concat(raw.substring(2));
       }
     }
     NormalisedNumber n = normalise(raw);

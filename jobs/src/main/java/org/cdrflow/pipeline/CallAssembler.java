@@ -51,7 +51,7 @@ public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, Me
             .cleanupIncrementally(2, false)
             .build();
     ValueStateDescriptor<CallAssemblyState> a =
-        new ValueStateDescriptor<>("assembly", Types.POJO(CallAssemblyState.class));
+        new ValueStateDescriptor<>("assembly", StateValueSerializers.CALL_ASSEMBLY);
     a.enableTimeToLive(ttl);
     assembly = getRuntimeContext().getState(a);
     MapStateDescriptor<Integer, MediatedCall> p =

@@ -93,10 +93,11 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     usage =
         getRuntimeContext()
             .getMapState(
-                new MapStateDescriptor<>("usage", Types.STRING, Types.POJO(PeriodUsage.class)));
+                new MapStateDescriptor<>(
+                    "usage", Types.STRING, StateValueSerializers.PERIOD_USAGE));
     presence =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("presence", Types.POJO(PresenceDays.class)));
+            .getState(new ValueStateDescriptor<>("presence", StateValueSerializers.PRESENCE_DAYS));
     endCheckAt =
         getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
   }

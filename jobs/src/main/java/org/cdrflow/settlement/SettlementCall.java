@@ -1,13 +1,12 @@
 package org.cdrflow.settlement;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Objects;
-import java.util.UUID;
 import org.cdrflow.domain.MediatedCall;
+import org.cdrflow.domain.NameUuid;
 import org.cdrflow.reference.OsloCalendar;
 import org.cdrflow.schema.RecordType;
 
@@ -134,7 +133,7 @@ public class SettlementCall {
     Objects.requireNonNull(callReference, "callReference");
     Objects.requireNonNull(recordType, "recordType");
     String key = "settlement|" + networkElement + '|' + callReference + '|' + recordType;
-    return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+    return NameUuid.of(key);
   }
 
   /** {@link #eventDate} as a date. */
