@@ -59,6 +59,11 @@ public class ReprocessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CdrflowConfig base = common.config();
     StackFolder.requireStack(base, common.workDir);
+    // The batch's files go only once the stack has stopped: a kill while it stops (the job's state
+    // saved, the rejects fed and processed) then leaves the batch for the same command to finish
+    // (nothing left to send or consume), not a new batch of the rejects the job opened again.
+    Path[] finished = null;
+    String done;
     try (StopSignals signals = StopSignals.install(System.out);
         RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig config = rebuildAggregates.apply(stack.config());
@@ -117,10 +122,8 @@ public class ReprocessCommand implements Callable<Integer> {
           signals.watch(null);
         }
       }
-      Files.deleteIfExists(batchFile);
-      Files.deleteIfExists(claimed);
-      Files.deleteIfExists(batchFile.resolveSibling(feed + ".start"));
-      System.out.println(
+      finished = new Path[] {batchFile, claimed, batchFile.resolveSibling(feed + ".start")};
+      done =
           "Fed "
               + fed.sent()
               + " rejects of reason "
@@ -128,9 +131,13 @@ public class ReprocessCommand implements Callable<Integer> {
               + " again"
               + (fed.alreadyOnTopic() > 0
                   ? " (" + fed.alreadyOnTopic() + " were on the topic from the interrupted run)"
-                  : ""));
-      return 0;
+                  : "");
     }
+    for (Path f : finished) {
+      Files.deleteIfExists(f);
+    }
+    System.out.println(done);
+    return 0;
   }
 
   /** The open rejects of the reason that still have their bytes, in a fixed order. */
