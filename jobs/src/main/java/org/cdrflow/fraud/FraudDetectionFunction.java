@@ -177,22 +177,34 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
 
   private void emit(List<FraudAlert> alerts, long now, Collector<FraudAlert> out) {
     for (FraudAlert alert : alerts) {
-      alert.raisedAt = now;
-      org.apache.flink.metrics.Counter raised =
-          alert.severity == null ? null : alertsRaised.get(alert.severity);
-      if (raised != null) {
-        raised.inc();
-      }
-      // Ids only: the alert and the subscription, never a number (docs/privacy.md).
-      LOG.info(
-          "Fraud alert {} ({} {}, rule {}) for subscription {}",
-          alert.alertId,
-          alert.kind,
-          alert.severity,
-          alert.ruleId,
-          alert.subscriptionId);
-      out.collect(alert);
+      raise(alert, now, alertsRaised, out);
     }
+  }
+
+  /**
+   * Raises one alert, for this operator and the plan's judge alike: its time, its severity's
+   * counter, one log line of ids.
+   */
+  static void raise(
+      FraudAlert alert,
+      long now,
+      java.util.Map<String, org.apache.flink.metrics.Counter> alertsRaised,
+      Collector<FraudAlert> out) {
+    alert.raisedAt = now;
+    org.apache.flink.metrics.Counter raised =
+        alert.severity == null ? null : alertsRaised.get(alert.severity);
+    if (raised != null) {
+      raised.inc();
+    }
+    // Ids only: the alert and the subscription, never a number (docs/privacy.md).
+    LOG.info(
+        "Fraud alert {} ({} {}, rule {}) for subscription {}",
+        alert.alertId,
+        alert.kind,
+        alert.severity,
+        alert.ruleId,
+        alert.subscriptionId);
+    out.collect(alert);
   }
 
   static ObservedUsage observed(InvoiceLine line, ReferenceData ref) {

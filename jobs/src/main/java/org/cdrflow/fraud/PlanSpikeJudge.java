@@ -20,8 +20,6 @@ import org.cdrflow.reference.FraudRule;
 import org.cdrflow.reference.FraudRuleKind;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * USAGE_SPIKE for new subscriptions, keyed by price plan (docs/fraud.md, "USAGE_SPIKE and new
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public class PlanSpikeJudge extends KeyedProcessFunction<String, SubscriptionDayUsage, FraudAlert> {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(PlanSpikeJudge.class);
 
   private final ReferenceDataProvider reference;
   private transient ValueState<PlanHistory> history;
@@ -132,21 +129,8 @@ public class PlanSpikeJudge extends KeyedProcessFunction<String, SubscriptionDay
           continue;
         }
         alerted.put(key, u.day);
-        alert.raisedAt = ctx.timerService().currentProcessingTime();
-        org.apache.flink.metrics.Counter raised =
-            alert.severity == null ? null : alertsRaised.get(alert.severity);
-        if (raised != null) {
-          raised.inc();
-        }
-        // Ids only: the alert and the subscription, never a number (docs/privacy.md).
-        LOG.info(
-            "Fraud alert {} ({} {}, rule {}) for subscription {}",
-            alert.alertId,
-            alert.kind,
-            alert.severity,
-            alert.ruleId,
-            alert.subscriptionId);
-        out.collect(alert);
+        FraudDetectionFunction.raise(
+            alert, ctx.timerService().currentProcessingTime(), alertsRaised, out);
       }
     }
     // Once-per-day marks of days that are over are no longer needed.
