@@ -286,20 +286,7 @@ public final class BenchRun {
     say("Starting the embedded stack (Kafka in KRaft mode, PostgreSQL) in %s", work);
     try (EmbeddedStack stack =
         EmbeddedStack.builder(work.resolve("stack")).brokerForThroughput().start()) {
-      stack.createTopics(
-          Map.of(
-              base.get(CdrflowConfig.TOPIC_RAW), PARTITIONS,
-              base.get(CdrflowConfig.TOPIC_REJECTED), 1,
-              base.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1,
-              base.get(CdrflowConfig.TOPIC_FRAUD_ALERTS), 1));
-      DatabaseSchema.migrate(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
-      CdrflowConfig config =
-          base.with(
-              Map.of(
-                  CdrflowConfig.KAFKA_BOOTSTRAP, stack.kafkaBootstrapServers(),
-                  CdrflowConfig.JDBC_URL, stack.jdbcUrl(),
-                  CdrflowConfig.JDBC_USER, stack.jdbcUser(),
-                  CdrflowConfig.JDBC_PASSWORD, stack.jdbcPassword()));
+      CdrflowConfig config = onStack(stack, base);
       cpu = ProcessCpu.of(work.resolve("stack"));
       JdbcSettings jdbc = config.jdbc();
       String bootstrap = config.require(CdrflowConfig.KAFKA_BOOTSTRAP);
@@ -422,6 +409,23 @@ public final class BenchRun {
     report.printTable(out);
     out.println("Written to " + result);
     return result;
+  }
+
+  /** The bench's topics and schema on {@code stack}, and {@code base} pointed at it. */
+  static CdrflowConfig onStack(EmbeddedStack stack, CdrflowConfig base) {
+    stack.createTopics(
+        Map.of(
+            base.get(CdrflowConfig.TOPIC_RAW), PARTITIONS,
+            base.get(CdrflowConfig.TOPIC_REJECTED), 1,
+            base.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1,
+            base.get(CdrflowConfig.TOPIC_FRAUD_ALERTS), 1));
+    DatabaseSchema.migrate(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
+    return base.with(
+        Map.of(
+            CdrflowConfig.KAFKA_BOOTSTRAP, stack.kafkaBootstrapServers(),
+            CdrflowConfig.JDBC_URL, stack.jdbcUrl(),
+            CdrflowConfig.JDBC_USER, stack.jdbcUser(),
+            CdrflowConfig.JDBC_PASSWORD, stack.jdbcPassword()));
   }
 
   private boolean has(Phase p) {

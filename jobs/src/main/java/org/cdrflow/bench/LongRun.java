@@ -27,7 +27,6 @@ import org.cdrflow.anonymisation.AnonymisationReport;
 import org.cdrflow.anonymisation.AnonymisationRun;
 import org.cdrflow.connectors.config.CdrflowConfig;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
-import org.cdrflow.connectors.db.DatabaseSchema;
 import org.cdrflow.connectors.db.ReferenceDataLoader;
 import org.cdrflow.connectors.kafka.FeedProducer;
 import org.cdrflow.connectors.local.EmbeddedStack;
@@ -216,20 +215,7 @@ public final class LongRun {
     say("Starting the embedded stack (Kafka in KRaft mode, PostgreSQL) in %s", work);
     ExecutorService feeder = Executors.newSingleThreadExecutor();
     try (EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack"))) {
-      stack.createTopics(
-          Map.of(
-              base.get(CdrflowConfig.TOPIC_RAW), BenchRun.PARTITIONS,
-              base.get(CdrflowConfig.TOPIC_REJECTED), 1,
-              base.get(CdrflowConfig.TOPIC_NOTIFICATIONS), 1,
-              base.get(CdrflowConfig.TOPIC_FRAUD_ALERTS), 1));
-      DatabaseSchema.migrate(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
-      CdrflowConfig config =
-          base.with(
-              Map.of(
-                  CdrflowConfig.KAFKA_BOOTSTRAP, stack.kafkaBootstrapServers(),
-                  CdrflowConfig.JDBC_URL, stack.jdbcUrl(),
-                  CdrflowConfig.JDBC_USER, stack.jdbcUser(),
-                  CdrflowConfig.JDBC_PASSWORD, stack.jdbcPassword()));
+      CdrflowConfig config = BenchRun.onStack(stack, base);
       JdbcSettings jdbc = config.jdbc();
       new ReferenceDataLoader(jdbc.url(), jdbc.user(), jdbc.password()).load(reference);
 
