@@ -40,6 +40,8 @@ import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.pipeline.CallAssembler;
 import org.cdrflow.pipeline.CallAssemblyState;
 import org.cdrflow.pipeline.EventTimeRater;
+import org.cdrflow.pipeline.RatingLedger;
+import org.cdrflow.pipeline.RatingLedgerSerializer;
 import org.cdrflow.pipeline.StateKeySerializer;
 import org.cdrflow.pipeline.StateValueSerializers;
 import org.cdrflow.rating.PeriodUsage;
@@ -261,9 +263,16 @@ public final class StateMigration {
     private transient MapState<String, PeriodUsage> usage;
     private transient ValueState<PresenceDays> presence;
     private transient ValueState<Long> endCheckAt;
+    private transient ValueState<RatingLedger> ledger;
 
     @Override
     public void open(OpenContext ctx) {
+      // This build's ledger: read when a migrated savepoint is migrated again.
+      ledger =
+          getRuntimeContext()
+              .getState(
+                  new ValueStateDescriptor<>(
+                      EventTimeRater.LEDGER_STATE, RatingLedgerSerializer.TYPE));
       held =
           getRuntimeContext()
               .getMapState(
@@ -302,17 +311,22 @@ public final class StateMigration {
       }
       e.presence = presence.value();
       e.endCheckAt = endCheckAt.value();
+      RatingLedger l = ledger.value();
+      if (l != null) {
+        e.usage.putAll(l.periods);
+        e.presence = l.presence;
+        e.endCheckAt = l.hasEndCheck() ? l.endCheckAt : null;
+      }
       e.eventTimers.addAll(ctx.registeredEventTimeTimers());
       e.processingTimers.addAll(ctx.registeredProcessingTimeTimers());
       out.collect(e);
     }
   }
 
+  /** Writes {@code rate} in this build's layout: held calls, and one ledger per subscription. */
   static class SubscriptionWriter extends KeyedStateBootstrapFunction<String, SubscriptionEntry> {
     private transient MapState<Long, List<MediatedCall>> held;
-    private transient MapState<String, PeriodUsage> usage;
-    private transient ValueState<PresenceDays> presence;
-    private transient ValueState<Long> endCheckAt;
+    private transient ValueState<RatingLedger> ledger;
 
     @Override
     public void open(OpenContext ctx) {
@@ -322,17 +336,11 @@ public final class StateMigration {
               .getMapState(
                   new MapStateDescriptor<>(
                       "held", Types.LONG, Types.LIST(EventTimeRater.CALL_STATE_TYPE)));
-      usage =
-          getRuntimeContext()
-              .getMapState(
-                  new MapStateDescriptor<>(
-                      "usage", Types.STRING, StateValueSerializers.PERIOD_USAGE));
-      presence =
+      ledger =
           getRuntimeContext()
               .getState(
-                  new ValueStateDescriptor<>("presence", StateValueSerializers.PRESENCE_DAYS));
-      endCheckAt =
-          getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
+                  new ValueStateDescriptor<>(
+                      EventTimeRater.LEDGER_STATE, RatingLedgerSerializer.TYPE));
     }
 
     @Override
@@ -343,25 +351,27 @@ public final class StateMigration {
         // Every held call is rated by the timer at its event time.
         eventTimers.add(h.getKey());
       }
-      usage.putAll(e.usage);
-      if (e.presence != null) {
-        presence.update(e.presence);
-      }
       for (long t : eventTimers) {
         ctx.timerService().registerEventTimeTimer(t);
       }
-      for (long t : e.processingTimers) {
-        ctx.timerService().registerProcessingTimeTimer(t);
-      }
+      Set<Long> processingTimers = new TreeSet<>(e.processingTimers);
       boolean holdsState = !e.usage.isEmpty() || e.presence != null || !e.held.isEmpty();
+      if (!holdsState) {
+        return;
+      }
+      RatingLedger l = new RatingLedger();
+      l.periods.putAll(e.usage);
+      l.presence = e.presence;
       if (e.endCheckAt != null) {
-        endCheckAt.update(e.endCheckAt);
-        ctx.timerService().registerProcessingTimeTimer(e.endCheckAt);
-      } else if (holdsState) {
+        l.endCheckAt = e.endCheckAt;
+      } else {
         // Release 52201b6 had no end check: schedule the first one as a new subscription would.
-        long at = ctx.timerService().currentProcessingTime() + EventTimeRater.END_CHECK_MS;
-        endCheckAt.update(at);
-        ctx.timerService().registerProcessingTimeTimer(at);
+        l.endCheckAt = ctx.timerService().currentProcessingTime() + EventTimeRater.END_CHECK_MS;
+      }
+      processingTimers.add(l.endCheckAt);
+      ledger.update(l);
+      for (long t : processingTimers) {
+        ctx.timerService().registerProcessingTimeTimer(t);
       }
     }
   }

@@ -62,11 +62,15 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
   private final ReferenceDataProvider reference;
   private transient RetailRater rater;
   private transient MapState<Long, List<MediatedCall>> held;
-  private transient MapState<String, PeriodUsage> usage;
-  private transient ValueState<PresenceDays> presence;
 
-  /** When the next check for state that can end fires (processing time); see {@link #endCheck}. */
-  private transient ValueState<Long> endCheckAt;
+  /**
+   * Usage per period, presence days and when the next end check fires ({@link #endCheck}), in one
+   * value per subscription (docs/architecture.md, "State").
+   */
+  private transient ValueState<RatingLedger> ledger;
+
+  /** The name of {@link #ledger}'s state (also what {@code migrate-state} writes). */
+  public static final String LEDGER_STATE = "ledger";
 
   /** How often a subscription's usage and presence are checked for their end. */
   public static final long END_CHECK_MS = java.time.Duration.ofDays(1).toMillis();
@@ -90,16 +94,9 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     held =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("held", Types.LONG, Types.LIST(CALL_STATE_TYPE)));
-    usage =
+    ledger =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "usage", Types.STRING, StateValueSerializers.PERIOD_USAGE));
-    presence =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("presence", StateValueSerializers.PRESENCE_DAYS));
-    endCheckAt =
-        getRuntimeContext().getState(new ValueStateDescriptor<>("end-check-at", Types.LONG));
+            .getState(new ValueStateDescriptor<>(LEDGER_STATE, RatingLedgerSerializer.TYPE));
   }
 
   @Override
@@ -152,54 +149,27 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
    * nothing about which periods ended, and processing-time timers are kept in its savepoint.
    */
   private void endCheck(long timestamp, TimerService timers) throws Exception {
-    Long due = endCheckAt.value();
-    if (due == null || due != timestamp) {
+    RatingLedger l = ledger.value();
+    if (l == null || l.endCheckAt != timestamp) {
       return;
     }
     long watermark = timers.currentWatermark();
     Optional<Instant> cutoff = reference.current().anonymisationCutoff();
     if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE && cutoff.isPresent()) {
-      List<String> ended = new ArrayList<>();
-      for (String p : usage.keys()) {
-        if (LateDataRule.usagePeriodIsFinal(YearMonth.parse(p), watermark, cutoff)) {
-          ended.add(p);
-        }
-      }
-      for (String p : ended) {
-        usage.remove(p);
-      }
-      PresenceDays days = presence.value();
-      if (days != null && LateDataRule.presenceIsFinal(days, watermark, cutoff)) {
-        presence.clear();
+      l.periods
+          .keySet()
+          .removeIf(p -> LateDataRule.usagePeriodIsFinal(YearMonth.parse(p), watermark, cutoff));
+      if (l.presence != null && LateDataRule.presenceIsFinal(l.presence, watermark, cutoff)) {
+        l.presence = null;
       }
     }
-    if (usage.isEmpty() && presence.value() == null && held.isEmpty()) {
-      endCheckAt.clear();
+    if (l.holdsNothing() && held.isEmpty()) {
+      ledger.clear();
       return;
     }
-    endCheckAt.update(timestamp + endCheckMs);
-    timers.registerProcessingTimeTimer(timestamp + endCheckMs);
-  }
-
-  /** Makes sure a subscription that holds usage or presence has its end check scheduled. */
-  private void scheduleEndCheck(TimerService timers) throws Exception {
-    if (endCheckAt.value() == null) {
-      long at = timers.currentProcessingTime() + endCheckMs;
-      endCheckAt.update(at);
-      timers.registerProcessingTimeTimer(at);
-    }
-  }
-
-  private void forgetPeriodsBefore(YearMonth oldestKept) throws Exception {
-    List<String> old = new ArrayList<>();
-    for (String p : usage.keys()) {
-      if (YearMonth.parse(p).isBefore(oldestKept)) {
-        old.add(p);
-      }
-    }
-    for (String p : old) {
-      usage.remove(p);
-    }
+    l.endCheckAt = timestamp + endCheckMs;
+    ledger.update(l);
+    timers.registerProcessingTimeTimer(l.endCheckAt);
   }
 
   private void rate(
@@ -209,28 +179,32 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
     String period = RetailRater.usagePeriodOf(call);
-    PeriodUsage periodUsage = usage.get(period);
-    boolean newState = periodUsage == null;
-    if (periodUsage == null) {
-      periodUsage = new PeriodUsage();
-      forgetPeriodsBefore(YearMonth.parse(period).minusMonths(RETAINED_PERIODS));
-    }
-    PresenceDays days = presence.value();
-    newState |= days == null;
-    if (days == null) {
-      days = new PresenceDays();
-    }
     if (call.tariff == null && !pricedAfterUpgrade(call, ctx, now)) {
       return;
     }
+    RatingLedger l = ledger.value();
+    if (l == null) {
+      l = new RatingLedger();
+    }
+    PeriodUsage periodUsage = l.periods.get(period);
+    if (periodUsage == null) {
+      periodUsage = new PeriodUsage();
+      l.forgetPeriodsBefore(YearMonth.parse(period).minusMonths(RETAINED_PERIODS));
+    }
+    PresenceDays days = l.presence;
+    if (days == null) {
+      days = new PresenceDays();
+    }
     RatingOutcome outcome =
         rater.rate(call, periodUsage, days, reference.current(), Instant.ofEpochMilli(now));
-    usage.put(period, periodUsage);
-    presence.update(days);
-    if (newState) {
-      // A new period or a new subscription: the only times its state can have lost its check.
-      scheduleEndCheck(ctx.timerService());
+    l.periods.put(period, periodUsage);
+    l.presence = days;
+    if (!l.hasEndCheck()) {
+      // A new subscription, or one whose state had ended: schedule its check.
+      l.endCheckAt = now + endCheckMs;
+      ctx.timerService().registerProcessingTimeTimer(l.endCheckAt);
     }
+    ledger.update(l);
     out.collect(outcome.line());
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.RATED, call.rawRecords, now));
     ctx.output(Outcomes.AUDIT, AuditEvent.of(AuditCounter.LINES_WRITTEN, 1, now));
