@@ -19,6 +19,7 @@ import org.cdrflow.pipeline.AuditCombiner;
 import org.cdrflow.pipeline.AuditEvent;
 import org.cdrflow.pipeline.AuditWatch;
 import org.cdrflow.pipeline.CallAssembler;
+import org.cdrflow.pipeline.CallKeyHash;
 import org.cdrflow.pipeline.DailySettlementAggregator;
 import org.cdrflow.pipeline.EventTimeRater;
 import org.cdrflow.pipeline.HourlyAudit;
@@ -155,7 +156,7 @@ public final class MediationJob {
 
     SingleOutputStreamOperator<MediatedCall> calls =
         mediated
-            .keyBy(MediatedCall::callKey, StateKeySerializer.TYPE)
+            .keyBy(CallKeyHash::of, Types.LONG)
             .process(new CallAssembler(settings.partialTimeout(), settings.dedupWindow()))
             .returns(MediatedCallSerializer.TYPE)
             .uid("assemble-calls")

@@ -1,5 +1,7 @@
 package org.cdrflow.jobs;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -21,10 +23,20 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.typeutils.runtime.kryo.JavaSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
+import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
@@ -38,7 +50,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.pipeline.CallAssembler;
+import org.cdrflow.pipeline.CallAssemblySerializer;
 import org.cdrflow.pipeline.CallAssemblyState;
+import org.cdrflow.pipeline.CallKeyHash;
 import org.cdrflow.pipeline.EventTimeRater;
 import org.cdrflow.pipeline.RatingLedger;
 import org.cdrflow.pipeline.RatingLedgerSerializer;
@@ -99,12 +113,9 @@ public final class StateMigration {
     String in = savepoint.toAbsolutePath().toUri().toString();
     SavepointReader reader = SavepointReader.read(env, in, new HashMapStateBackend());
 
-    DataStream<CallEntry> calls =
-        reader.readKeyedState(
-            OperatorIdentifier.forUid(ASSEMBLE_CALLS),
-            new CallReader(),
-            StateKeySerializer.TYPE,
-            TypeInformation.of(CallEntry.class));
+    // A savepoint already in this build's layout of assemble-calls (keys by CallKeyHash) is
+    // carried over as it is: migrating twice does no harm.
+    boolean callsMigrated = callsKeyedByHash(savepoint);
     DataStream<SubscriptionEntry> subscriptions =
         reader.readKeyedState(
             OperatorIdentifier.forUid(RATE),
@@ -112,22 +123,70 @@ public final class StateMigration {
             StateKeySerializer.TYPE,
             TypeInformation.of(SubscriptionEntry.class));
 
-    StateBootstrapTransformation<CallEntry> assembly =
-        OperatorTransformation.bootstrapWith(calls)
-            .keyBy(e -> e.key, StateKeySerializer.TYPE)
-            .transform(new CallWriter());
     StateBootstrapTransformation<SubscriptionEntry> rating =
         OperatorTransformation.bootstrapWith(subscriptions)
             .keyBy(e -> e.key, StateKeySerializer.TYPE)
             .transform(new SubscriptionWriter());
 
-    SavepointWriter.fromExistingSavepoint(env, in, new HashMapStateBackend())
-        .removeOperator(OperatorIdentifier.forUid(ASSEMBLE_CALLS))
-        .withOperator(OperatorIdentifier.forUid(ASSEMBLE_CALLS), assembly)
-        .removeOperator(OperatorIdentifier.forUid(RATE))
-        .withOperator(OperatorIdentifier.forUid(RATE), rating)
-        .write(out.toAbsolutePath().toUri().toString());
+    SavepointWriter writer =
+        SavepointWriter.fromExistingSavepoint(env, in, new HashMapStateBackend())
+            .removeOperator(OperatorIdentifier.forUid(RATE))
+            .withOperator(OperatorIdentifier.forUid(RATE), rating);
+    if (!callsMigrated) {
+      DataStream<CallEntry> calls =
+          reader.readKeyedState(
+              OperatorIdentifier.forUid(ASSEMBLE_CALLS),
+              new CallReader(),
+              StateKeySerializer.TYPE,
+              TypeInformation.of(CallEntry.class));
+      // The string key of a call becomes its 64-bit hash (CallKeyHash), its entry the compact one.
+      StateBootstrapTransformation<CallEntry> assembly =
+          OperatorTransformation.bootstrapWith(calls)
+              .keyBy(e -> CallKeyHash.of(e.key), Types.LONG)
+              .transform(new CallWriter());
+      writer =
+          writer
+              .removeOperator(OperatorIdentifier.forUid(ASSEMBLE_CALLS))
+              .withOperator(OperatorIdentifier.forUid(ASSEMBLE_CALLS), assembly);
+    }
+    writer.write(out.toAbsolutePath().toUri().toString());
     env.execute("cdrflow migrate-state");
+  }
+
+  /**
+   * Whether the savepoint's {@code assemble-calls} is keyed by {@link CallKeyHash} already: the key
+   * serializer named at the head of its keyed state is Flink's long serializer (earlier layouts:
+   * the string key serializer).
+   */
+  static boolean callsKeyedByHash(Path savepoint) throws IOException {
+    Path metadata = savepoint.resolve("_metadata");
+    if (!Files.isRegularFile(metadata)) {
+      return false;
+    }
+    ClassLoader cl = StateMigration.class.getClassLoader();
+    CheckpointMetadata m;
+    try (DataInputStream data = new DataInputStream(Files.newInputStream(metadata))) {
+      m = Checkpoints.loadCheckpointMetadata(data, cl, savepoint.toString());
+    }
+    OperatorID id = OperatorIdentifier.forUid(ASSEMBLE_CALLS).getOperatorId();
+    for (OperatorState op : m.getOperatorStates()) {
+      if (!op.getOperatorID().equals(id)) {
+        continue;
+      }
+      for (OperatorSubtaskState sub : op.getStates()) {
+        for (KeyedStateHandle k : sub.getManagedKeyedState()) {
+          if (k instanceof KeyGroupsStateHandle g) {
+            try (FSDataInputStream in = g.openInputStream()) {
+              KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(cl);
+              proxy.read(new DataInputViewStreamWrapper(in));
+              return proxy.getKeySerializerSnapshot()
+                  instanceof LongSerializer.LongSerializerSnapshot;
+            }
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** Copies a call of the old class into the new one, field by field by name. */
@@ -226,7 +285,8 @@ public final class StateMigration {
     }
   }
 
-  static class CallWriter extends KeyedStateBootstrapFunction<String, CallEntry> {
+  /** Writes {@code assemble-calls} in this build's layout: hashed keys, compact entries. */
+  static class CallWriter extends KeyedStateBootstrapFunction<Long, CallEntry> {
     private transient ValueState<CallAssemblyState> assembly;
     private transient MapState<Integer, MediatedCall> partials;
 
@@ -234,7 +294,7 @@ public final class StateMigration {
     public void open(OpenContext ctx) {
       // The descriptors of CallAssembler.open, byte for byte in their serializers.
       ValueStateDescriptor<CallAssemblyState> a =
-          new ValueStateDescriptor<>("assembly", StateValueSerializers.CALL_ASSEMBLY);
+          new ValueStateDescriptor<>("assembly", CallAssemblySerializer.TYPE);
       a.enableTimeToLive(dedupTtl());
       assembly = getRuntimeContext().getState(a);
       MapStateDescriptor<Integer, MediatedCall> p =

@@ -17,12 +17,13 @@ import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.domain.RejectReason;
 
 /**
- * Keyed by call (networkElement, callReference, recordType): drops duplicates seen within the dedup
- * window, and joins the partial records of a long call into one event, emitted when the last
+ * Keyed by call (a 64-bit hash of networkElement, callReference, recordType: {@link CallKeyHash};
+ * one compact entry per call, {@link CallAssemblySerializer}): drops duplicates seen within the
+ * dedup window, and joins the partial records of a long call into one event, emitted when the last
  * partial and every one before it have arrived, or flagged INCOMPLETE when the join timeout (event
  * time) passes after the newest partial (docs/mediation.md, "Duplicates and partial records").
  */
-public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, MediatedCall> {
+public class CallAssembler extends KeyedProcessFunction<Long, MediatedCall, MediatedCall> {
   private static final long serialVersionUID = 1L;
 
   /** How buffered partials are kept in state (also what {@code migrate-state} writes). */
@@ -51,7 +52,7 @@ public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, Me
             .cleanupIncrementally(2, false)
             .build();
     ValueStateDescriptor<CallAssemblyState> a =
-        new ValueStateDescriptor<>("assembly", StateValueSerializers.CALL_ASSEMBLY);
+        new ValueStateDescriptor<>("assembly", CallAssemblySerializer.TYPE);
     a.enableTimeToLive(ttl);
     assembly = getRuntimeContext().getState(a);
     MapStateDescriptor<Integer, MediatedCall> p =
@@ -142,7 +143,7 @@ public class CallAssembler extends KeyedProcessFunction<String, MediatedCall, Me
       CallAssemblyState st,
       boolean incomplete,
       long now,
-      KeyedProcessFunction<String, MediatedCall, MediatedCall>.Context ctx,
+      KeyedProcessFunction<Long, MediatedCall, MediatedCall>.Context ctx,
       Collector<MediatedCall> out)
       throws Exception {
     List<Integer> seqs = new ArrayList<>();

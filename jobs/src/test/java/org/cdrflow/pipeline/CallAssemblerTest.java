@@ -22,15 +22,15 @@ class CallAssemblerTest {
   private static final long T0 = 1_790_841_600_000L;
   private static final long SIX_HOURS = Duration.ofHours(6).toMillis();
 
-  private KeyedOneInputStreamOperatorTestHarness<String, MediatedCall, MediatedCall> harness;
+  private KeyedOneInputStreamOperatorTestHarness<Long, MediatedCall, MediatedCall> harness;
 
   @BeforeEach
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new CallAssembler(Duration.ofHours(6), Duration.ofDays(7)),
-            MediatedCall::callKey,
-            Types.STRING);
+            CallKeyHash::of,
+            Types.LONG);
   }
 
   @AfterEach

@@ -1,6 +1,5 @@
 package org.cdrflow.pipeline;
 
-import static org.cdrflow.pipeline.CallAssemblerTest.record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,10 +27,8 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
-import org.cdrflow.domain.MediatedCall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -167,49 +164,6 @@ class StateValueSerializersTest {
         assertArrayEquals(bytes(pojo, values.get(i)), bytes(pojo, read.get(i)), "" + TYPES.get(i));
       }
     }
-  }
-
-  /** The same for the real call assembler: a call seen before the restore is a duplicate after. */
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"heap", "rocksdb"})
-  void theCallAssemblerRestoresEntriesOfThePojoSerializer(String backend) throws Exception {
-    OperatorSubtaskState checkpoint;
-    try (var before =
-        new KeyedOneInputStreamOperatorTestHarness<String, Object, Object>(
-            new KeyedProcessOperator<>(new Values(false, List.of(seen()))),
-            c -> ((MediatedCall) c).callKey(),
-            StateKeySerializer.TYPE)) {
-      before.setStateBackend(backend(backend));
-      before.open();
-      before.processElement(record("C1", 0, true, T0, 60), T0);
-      checkpoint = before.snapshot(1L, T0);
-    }
-    try (var after =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new CallAssembler(Duration.ofHours(6), Duration.ofDays(7))),
-            MediatedCall::callKey,
-            StateKeySerializer.TYPE)) {
-      after.setStateBackend(backend(backend));
-      after.initializeState(checkpoint);
-      after.open();
-      after.processElement(record("C1", 0, true, T0, 60), T0);
-      after.processElement(record("C2", 0, true, T0, 60), T0);
-      assertEquals(1, after.extractOutputValues().size(), "only C2: C1 was seen before");
-      assertEquals(
-          1,
-          after.getSideOutput(Outcomes.AUDIT).stream()
-              .map(StreamRecord::getValue)
-              .filter(e -> e.counter == AuditCounter.DUPLICATES)
-              .mapToLong(e -> e.count)
-              .sum());
-    }
-  }
-
-  private static CallAssemblyState seen() {
-    CallAssemblyState st = new CallAssemblyState();
-    st.markSeen(0);
-    st.emitted = true;
-    return st;
   }
 
   private static StateBackend backend(String name) {
