@@ -1,6 +1,5 @@
 package org.cdrflow.jobs;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -23,20 +22,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.typeutils.runtime.kryo.JavaSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.memory.DataInputViewStreamWrapper;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
-import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.state.KeyGroupsStateHandle;
-import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
-import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
@@ -96,6 +85,36 @@ public final class StateMigration {
         }
       }
     }
+    try {
+      migrate(savepoint, out, true);
+    } catch (Exception earlierLayout) {
+      // assemble-calls already keyed by CallKeyHash (a savepoint of this build, or one migrated
+      // before): its string-keyed reader cannot restore it, and it is carried over as it is, so
+      // that migrating twice does no harm.
+      deleteContents(out);
+      try {
+        migrate(savepoint, out, false);
+      } catch (Exception thisLayout) {
+        earlierLayout.addSuppressed(thisLayout);
+        throw earlierLayout;
+      }
+    }
+  }
+
+  private static void deleteContents(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir)) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  private static void migrate(Path savepoint, Path out, boolean callsByString) throws Exception {
     Configuration conf = new Configuration();
     // The writer hands the untouched operators' state on as OperatorState records through Kryo,
     // whose generated constructor accessors cannot reach Flink's package-private handle classes on
@@ -113,9 +132,6 @@ public final class StateMigration {
     String in = savepoint.toAbsolutePath().toUri().toString();
     SavepointReader reader = SavepointReader.read(env, in, new HashMapStateBackend());
 
-    // A savepoint already in this build's layout of assemble-calls (keys by CallKeyHash) is
-    // carried over as it is: migrating twice does no harm.
-    boolean callsMigrated = callsKeyedByHash(savepoint);
     DataStream<SubscriptionEntry> subscriptions =
         reader.readKeyedState(
             OperatorIdentifier.forUid(RATE),
@@ -132,7 +148,7 @@ public final class StateMigration {
         SavepointWriter.fromExistingSavepoint(env, in, new HashMapStateBackend())
             .removeOperator(OperatorIdentifier.forUid(RATE))
             .withOperator(OperatorIdentifier.forUid(RATE), rating);
-    if (!callsMigrated) {
+    if (callsByString) {
       DataStream<CallEntry> calls =
           reader.readKeyedState(
               OperatorIdentifier.forUid(ASSEMBLE_CALLS),
@@ -151,42 +167,6 @@ public final class StateMigration {
     }
     writer.write(out.toAbsolutePath().toUri().toString());
     env.execute("cdrflow migrate-state");
-  }
-
-  /**
-   * Whether the savepoint's {@code assemble-calls} is keyed by {@link CallKeyHash} already: the key
-   * serializer named at the head of its keyed state is Flink's long serializer (earlier layouts:
-   * the string key serializer).
-   */
-  static boolean callsKeyedByHash(Path savepoint) throws IOException {
-    Path metadata = savepoint.resolve("_metadata");
-    if (!Files.isRegularFile(metadata)) {
-      return false;
-    }
-    ClassLoader cl = StateMigration.class.getClassLoader();
-    CheckpointMetadata m;
-    try (DataInputStream data = new DataInputStream(Files.newInputStream(metadata))) {
-      m = Checkpoints.loadCheckpointMetadata(data, cl, savepoint.toString());
-    }
-    OperatorID id = OperatorIdentifier.forUid(ASSEMBLE_CALLS).getOperatorId();
-    for (OperatorState op : m.getOperatorStates()) {
-      if (!op.getOperatorID().equals(id)) {
-        continue;
-      }
-      for (OperatorSubtaskState sub : op.getStates()) {
-        for (KeyedStateHandle k : sub.getManagedKeyedState()) {
-          if (k instanceof KeyGroupsStateHandle g) {
-            try (FSDataInputStream in = g.openInputStream()) {
-              KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(cl);
-              proxy.read(new DataInputViewStreamWrapper(in));
-              return proxy.getKeySerializerSnapshot()
-                  instanceof LongSerializer.LongSerializerSnapshot;
-            }
-          }
-        }
-      }
-    }
-    return false;
   }
 
   /** Copies a call of the old class into the new one, field by field by name. */
