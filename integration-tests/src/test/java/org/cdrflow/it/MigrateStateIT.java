@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An upgrade from release 52201b6 (docs/operations.md, "Upgrade"): that release's savepoint, taken
  * after the first half of a feed (fixture: src/test/resources/state-52201b6, README there), is
- * rewritten by {@code cdrflow migrate-state}; this build resumes from it with the second half, over
- * the tables that release wrote, and ends with the tables of a run of this build over both halves.
+ * rewritten by {@code cdrflow migrate-state} (and the result once more, which changes nothing);
+ * this build resumes from it with the second half, over the tables that release wrote, and ends
+ * with the tables of a run of this build over both halves.
  */
 class MigrateStateIT {
   private static final String FIXTURE = "/state-52201b6/";
@@ -96,7 +97,9 @@ class MigrateStateIT {
         }
       }
     }
-    Path migrated = upgraded.resolve("job-state").resolve("savepoints").resolve("migrated");
+    // Migrated twice: into this build's layout (hashed call keys, one ledger per subscription),
+    // then that result again, which must change nothing (docs/operations.md, "Upgrade").
+    Path migratedOnce = base.resolve("migrated-once");
     assertEquals(
         0,
         Cdrflow.run(
@@ -104,8 +107,14 @@ class MigrateStateIT {
             "--savepoint",
             fixture.resolve("savepoint").toString(),
             "--out",
-            migrated.toString()),
+            migratedOnce.toString()),
         "migrate-state");
+    Path migrated = upgraded.resolve("job-state").resolve("savepoints").resolve("migrated");
+    assertEquals(
+        0,
+        Cdrflow.run(
+            "migrate-state", "--savepoint", migratedOnce.toString(), "--out", migrated.toString()),
+        "migrate-state of a migrated savepoint");
     // The first half goes onto the topic again (the old release's offsets point past it); the
     // job resumes at those offsets and reads none of it.
     assertEquals(0, replay(reference, firstHalf, upgraded, null), "upgraded, first half");

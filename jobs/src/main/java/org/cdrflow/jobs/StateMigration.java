@@ -85,19 +85,43 @@ public final class StateMigration {
         }
       }
     }
-    try {
-      migrate(savepoint, out, true);
-    } catch (Exception earlierLayout) {
-      // assemble-calls already keyed by CallKeyHash (a savepoint of this build, or one migrated
-      // before): its string-keyed reader cannot restore it, and it is carried over as it is, so
-      // that migrating twice does no harm.
-      deleteContents(out);
+    // The savepoint names its layout only in its serializers' snapshots, so each known layout is
+    // tried in turn, oldest first; one whose readers cannot restore the state fails at once.
+    Exception first = null;
+    for (Layout layout : Layout.values()) {
       try {
-        migrate(savepoint, out, false);
-      } catch (Exception thisLayout) {
-        earlierLayout.addSuppressed(thisLayout);
-        throw earlierLayout;
+        migrate(savepoint, out, layout);
+        return;
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+        deleteContents(out);
       }
+    }
+    throw first;
+  }
+
+  /** The keyed-state layouts {@code migrate-state} reads. */
+  enum Layout {
+    /** Release 52201b6: string call keys, calls under {@code org.cdrflow.mediation}. */
+    RELEASE_52201B6(true, true),
+    /** The builds after it: string call keys, calls under {@code org.cdrflow.domain}. */
+    STRING_CALL_KEYS(true, false),
+    /**
+     * This build's ({@link CallKeyHash} keys, one ledger per subscription): {@code assemble-calls}
+     * is carried over as it is, so migrating twice does no harm.
+     */
+    HASHED_CALL_KEYS(false, false);
+
+    final boolean callsByString;
+    final boolean legacyCalls;
+
+    Layout(boolean callsByString, boolean legacyCalls) {
+      this.callsByString = callsByString;
+      this.legacyCalls = legacyCalls;
     }
   }
 
@@ -114,7 +138,7 @@ public final class StateMigration {
     }
   }
 
-  private static void migrate(Path savepoint, Path out, boolean callsByString) throws Exception {
+  private static void migrate(Path savepoint, Path out, Layout layout) throws Exception {
     Configuration conf = new Configuration();
     // The writer hands the untouched operators' state on as OperatorState records through Kryo,
     // whose generated constructor accessors cannot reach Flink's package-private handle classes on
@@ -135,7 +159,7 @@ public final class StateMigration {
     DataStream<SubscriptionEntry> subscriptions =
         reader.readKeyedState(
             OperatorIdentifier.forUid(RATE),
-            new SubscriptionReader(),
+            new SubscriptionReader(layout.legacyCalls),
             StateKeySerializer.TYPE,
             TypeInformation.of(SubscriptionEntry.class));
 
@@ -148,11 +172,11 @@ public final class StateMigration {
         SavepointWriter.fromExistingSavepoint(env, in, new HashMapStateBackend())
             .removeOperator(OperatorIdentifier.forUid(RATE))
             .withOperator(OperatorIdentifier.forUid(RATE), rating);
-    if (callsByString) {
+    if (layout.callsByString) {
       DataStream<CallEntry> calls =
           reader.readKeyedState(
               OperatorIdentifier.forUid(ASSEMBLE_CALLS),
-              new CallReader(),
+              new CallReader(layout.legacyCalls),
               StateKeySerializer.TYPE,
               TypeInformation.of(CallEntry.class));
       // The string key of a call becomes its 64-bit hash (CallKeyHash), its entry the compact one.
@@ -232,9 +256,18 @@ public final class StateMigration {
     public SubscriptionEntry() {}
   }
 
+  /**
+   * Reads {@code assemble-calls} keyed by the string call key: partials of release 52201b6's class
+   * ({@code legacy}), or of {@link MediatedCall} (the builds after it, before {@link CallKeyHash}).
+   */
   static class CallReader extends KeyedStateReaderFunction<String, CallEntry> {
+    private final boolean legacy;
     private transient ValueState<CallAssemblyState> assembly;
-    private transient MapState<Integer, org.cdrflow.mediation.MediatedCall> partials;
+    private transient MapState<Integer, Object> partials;
+
+    CallReader(boolean legacy) {
+      this.legacy = legacy;
+    }
 
     @Override
     public void open(OpenContext ctx) {
@@ -242,9 +275,8 @@ public final class StateMigration {
           new ValueStateDescriptor<>("assembly", StateValueSerializers.CALL_ASSEMBLY);
       a.enableTimeToLive(dedupTtl());
       assembly = getRuntimeContext().getState(a);
-      MapStateDescriptor<Integer, org.cdrflow.mediation.MediatedCall> p =
-          new MapStateDescriptor<>(
-              "partials", Types.INT, Types.POJO(org.cdrflow.mediation.MediatedCall.class));
+      MapStateDescriptor<Integer, Object> p =
+          new MapStateDescriptor<>("partials", Types.INT, storedCallType(legacy));
       p.enableTimeToLive(dedupTtl());
       partials = getRuntimeContext().getMapState(p);
     }
@@ -254,8 +286,8 @@ public final class StateMigration {
       CallEntry e = new CallEntry();
       e.key = key;
       e.assembly = assembly.value();
-      for (Map.Entry<Integer, org.cdrflow.mediation.MediatedCall> p : partials.entries()) {
-        e.partials.put(p.getKey(), carriedOver(p.getValue()));
+      for (Map.Entry<Integer, Object> p : partials.entries()) {
+        e.partials.put(p.getKey(), asCall(p.getValue()));
       }
       e.eventTimers.addAll(ctx.registeredEventTimeTimers());
       e.processingTimers.addAll(ctx.registeredProcessingTimeTimers());
@@ -263,6 +295,20 @@ public final class StateMigration {
         out.collect(e);
       }
     }
+  }
+
+  /** How a layout kept calls in keyed state: under 52201b6's class, or under this build's. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static TypeInformation<Object> storedCallType(boolean legacy) {
+    return legacy
+        ? (TypeInformation) Types.POJO(org.cdrflow.mediation.MediatedCall.class)
+        : (TypeInformation) EventTimeRater.CALL_STATE_TYPE;
+  }
+
+  static MediatedCall asCall(Object stored) {
+    return stored instanceof org.cdrflow.mediation.MediatedCall old
+        ? carriedOver(old)
+        : (MediatedCall) stored;
   }
 
   /** Writes {@code assemble-calls} in this build's layout: hashed keys, compact entries. */
@@ -298,12 +344,18 @@ public final class StateMigration {
     }
   }
 
+  /** Reads {@code rate} of every layout; held calls of 52201b6's class when {@code legacy}. */
   static class SubscriptionReader extends KeyedStateReaderFunction<String, SubscriptionEntry> {
-    private transient MapState<Long, List<org.cdrflow.mediation.MediatedCall>> held;
+    private final boolean legacy;
+    private transient MapState<Long, List<Object>> held;
     private transient MapState<String, PeriodUsage> usage;
     private transient ValueState<PresenceDays> presence;
     private transient ValueState<Long> endCheckAt;
     private transient ValueState<RatingLedger> ledger;
+
+    SubscriptionReader(boolean legacy) {
+      this.legacy = legacy;
+    }
 
     @Override
     public void open(OpenContext ctx) {
@@ -316,10 +368,7 @@ public final class StateMigration {
       held =
           getRuntimeContext()
               .getMapState(
-                  new MapStateDescriptor<>(
-                      "held",
-                      Types.LONG,
-                      Types.LIST(Types.POJO(org.cdrflow.mediation.MediatedCall.class))));
+                  new MapStateDescriptor<>("held", Types.LONG, Types.LIST(storedCallType(legacy))));
       usage =
           getRuntimeContext()
               .getMapState(
@@ -339,10 +388,10 @@ public final class StateMigration {
         throws Exception {
       SubscriptionEntry e = new SubscriptionEntry();
       e.key = key;
-      for (Map.Entry<Long, List<org.cdrflow.mediation.MediatedCall>> h : held.entries()) {
+      for (Map.Entry<Long, List<Object>> h : held.entries()) {
         ArrayList<MediatedCall> calls = new ArrayList<>(h.getValue().size());
-        for (org.cdrflow.mediation.MediatedCall c : h.getValue()) {
-          calls.add(carriedOver(c));
+        for (Object c : h.getValue()) {
+          calls.add(asCall(c));
         }
         e.held.put(h.getKey(), calls);
       }
