@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "migrate-state",
     description =
-        "Rewrites a savepoint of the streaming job of release 52201b6 into this build's state"
-            + " layout; start the new job from --out.")
+        "Rewrites a savepoint of the streaming job of release 52201b6 or a later build into this"
+            + " build's state layout; start the new job from --out.")
 public class MigrateStateCommand implements Callable<Integer> {
   @Option(
       names = "--savepoint",
