@@ -44,7 +44,6 @@ import org.junit.jupiter.api.Test;
 class CrashAnywhereIT {
   private static final long RECORDS = 3_000;
   private static final long SEED = Long.getLong("crash.seed", 15L);
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   /** Columns that say when a row was written (or reprocessed), not what it says. */
   private static final Set<String> WRITE_TIMES =
