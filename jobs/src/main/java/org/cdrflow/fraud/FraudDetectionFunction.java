@@ -70,11 +70,25 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
           org.cdrflow.pipeline.JobMetrics.fraudAlertsRaised(
               getRuntimeContext().getMetricGroup(), severity));
     }
-    activity =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("activity", SubscriptionActivitySerializer.INSTANCE));
+    activity = getRuntimeContext().getState(declaredState());
   }
+
+  /**
+   * The keyed state of a subscription (docs/fraud.md, "State"), in the serializer of our own since
+   * it replaced Flink's POJO serializer: Flink converts state of the POJO serializer on restore,
+   * {@code cdrflow migrate-state} offline (StateMigration).
+   */
+  public static ValueStateDescriptor<SubscriptionActivity> activityState() {
+    return new ValueStateDescriptor<>(ACTIVITY_STATE, SubscriptionActivitySerializer.INSTANCE);
+  }
+
+  /** The descriptor {@link #open} declares (a test declares the earlier builds' one). */
+  ValueStateDescriptor<SubscriptionActivity> declaredState() {
+    return activityState();
+  }
+
+  /** The name of the state, the same since the stage was added. */
+  public static final String ACTIVITY_STATE = "activity";
 
   @Override
   public void close() {
