@@ -74,21 +74,17 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
   }
 
   /**
-   * The keyed state of a subscription (docs/fraud.md, "State"), in the serializer of our own since
-   * it replaced Flink's POJO serializer: Flink converts state of the POJO serializer on restore,
-   * {@code cdrflow migrate-state} offline (StateMigration).
+   * The keyed state of a subscription (docs/fraud.md, "State"), in the serializer of our own. State
+   * that earlier builds wrote with Flink's POJO serializer is converted by Flink as the job
+   * restores it (SubscriptionActivitySerializer.Snapshot). A test overrides this with the earlier
+   * builds' descriptor.
    */
-  public static ValueStateDescriptor<SubscriptionActivity> activityState() {
+  ValueStateDescriptor<SubscriptionActivity> declaredState() {
     return new ValueStateDescriptor<>(ACTIVITY_STATE, SubscriptionActivitySerializer.INSTANCE);
   }
 
-  /** The descriptor {@link #open} declares (a test declares the earlier builds' one). */
-  ValueStateDescriptor<SubscriptionActivity> declaredState() {
-    return activityState();
-  }
-
   /** The name of the state, the same since the stage was added. */
-  public static final String ACTIVITY_STATE = "activity";
+  static final String ACTIVITY_STATE = "activity";
 
   @Override
   public void close() {

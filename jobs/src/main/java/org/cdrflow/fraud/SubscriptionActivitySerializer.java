@@ -19,8 +19,8 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Format version 1: a version byte, then the fields in the order of {@link #write}. The class
  * keeps its name and package: checkpoints name it. State written by earlier builds with the POJO
- * serializer is converted by Flink on restore ({@link Snapshot#resolveSchemaCompatibility}), or
- * offline by {@code cdrflow migrate-state} (docs/operations.md, "Upgrade").
+ * serializer is converted by Flink on restore ({@link Snapshot#resolveSchemaCompatibility};
+ * docs/operations.md, "Upgrade").
  */
 public final class SubscriptionActivitySerializer extends TypeSerializer<SubscriptionActivity> {
   private static final long serialVersionUID = 1L;
