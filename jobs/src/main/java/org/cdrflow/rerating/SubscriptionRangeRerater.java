@@ -2,10 +2,12 @@ package org.cdrflow.rerating;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
@@ -19,11 +21,11 @@ import org.cdrflow.settlement.SettlementRepricing;
 /**
  * The re-rating job's one operator: rates the lines of a range of subscriptions of the period again
  * ({@link Rerating}, the streaming job's rules), subscription by subscription, and writes what
- * changed to the shadow tables in one transaction per range. The range's lines, its days at home
- * before the period and its settlement rows are each read by one streamed query (not one query per
- * subscription: {@code invoice_line} has no index by subscription, docs/benchmarks.md "Re-rating").
- * Thin: the rules are in {@link Rerating}, the SQL in {@link ShadowStore}. Returns how many lines
- * it rated.
+ * changed to the shadow tables in one transaction per range. The range's days at home before the
+ * period, its lines (a binary COPY) and its settlement rows are each read by one query, one after
+ * the other (not one query per subscription: {@code invoice_line} has no index by subscription,
+ * docs/benchmarks.md "Re-rating"). Thin: the rules are in {@link Rerating}, the SQL in {@link
+ * ShadowStore}. Returns how many lines it rated.
  */
 final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
   private static final long serialVersionUID = 1L;
@@ -71,14 +73,19 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
   public Long map(String[] subscriptions) throws SQLException {
     YearMonth p = YearMonth.parse(period);
     Instant now = Instant.now();
+    try (Statement st = reading.createStatement()) {
+      // The range's lines are sorted by subscription: in memory rather than in files on disk
+      // (docs/benchmarks.md, "Re-rating"); for this transaction only.
+      st.execute("SET LOCAL work_mem = '256MB'");
+    }
     ShadowStore.Writer out = new ShadowStore.Writer(writing, runId);
-    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, subscriptions, p);
-        ShadowStore.RangePresence presence =
-            new ShadowStore.RangePresence(reading, subscriptions, p)) {
+    Map<String, PresenceDays> presence = ShadowStore.presence(reading, subscriptions, p);
+    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, subscriptions, p)) {
       List<InvoiceLine> one;
       while ((one = lines.nextSubscription()) != null) {
-        PresenceDays before = presence.of(one.get(0).subscriptionId);
-        out.write(rerating.rerate(one, before, reference, now));
+        PresenceDays before = presence.remove(one.get(0).subscriptionId);
+        out.write(
+            rerating.rerate(one, before == null ? new PresenceDays() : before, reference, now));
       }
     }
     // Settlement is priced again beside the lines, with the same reference snapshot: the
