@@ -55,6 +55,18 @@ public final class RerateRun {
     }
     String runId = UUID.randomUUID().toString();
     long version = new ReferenceSnapshotReader(jdbc).marker().version();
+    // Read while the subscriptions are selected and the job starts; the tasks take it.
+    RunReference.prefetch(runId, jdbc);
+    try {
+      return selectAndRate(runId, version, period, accountId, subscriptionId);
+    } finally {
+      RunReference.forget(runId);
+    }
+  }
+
+  private Summary selectAndRate(
+      String runId, long version, YearMonth period, String accountId, String subscriptionId)
+      throws Exception {
     List<String> subscriptions = new ArrayList<>();
     try (Connection c = jdbc.connect()) {
       c.setAutoCommit(false);

@@ -15,7 +15,6 @@ import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.PresenceDays;
 import org.cdrflow.rating.Rerating;
 import org.cdrflow.reference.ReferenceData;
-import org.cdrflow.reference.ReferenceSnapshotReader;
 import org.cdrflow.settlement.SettlementRepricing;
 
 /**
@@ -50,7 +49,7 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
 
   @Override
   public void open(OpenContext context) throws SQLException {
-    reference = new ReferenceSnapshotReader(jdbc).read();
+    reference = RunReference.take(runId, jdbc);
     if (reference.version() != referenceVersion) {
       // The run records the version it rated with: one version for every line of it.
       throw new IllegalStateException(
