@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
@@ -51,75 +52,69 @@ final class ShadowStore {
           + " l.allowance_after::bigint, l.visited_zone";
 
   /**
-   * The lines of a range of subscriptions of a usage period that can be re-rated (not anonymised,
-   * no adjustment), grouped by subscription, as a binary COPY (docs/benchmarks.md, "Re-rating"):
-   * the server formats no timestamp, numeric or array as text and nothing parses them back. The
-   * adjustments are summed once for the whole table (few rows, a partial index) and hash-joined,
-   * instead of a probe of every partition per line. COPY takes no parameters: the range is a
-   * literal ({@link #textArray}), the period a validated {@link YearMonth}.
+   * Range {@code index} of {@code ranges} of the selected subscriptions: those whose id hashes to
+   * it ({@code hashtext}, PostgreSQL's own), so a task's range needs no list of subscriptions and
+   * the run no query to make one (docs/benchmarks.md, "Re-rating"). A selection of one account or
+   * subscription ({@code accountId}, {@code subscriptionId}, at most one) narrows every range.
    */
-  static String rangeLines(String[] subscriptions, YearMonth period) {
+  record Range(YearMonth period, int index, int ranges, String accountId, String subscriptionId) {
+
+    /**
+     * The condition on the lines of {@code alias} that the range re-rates: of the usage period, not
+     * anonymised, no adjustment, of the range's subscriptions. SQL text, not parameters: COPY takes
+     * none; the period is a validated {@link YearMonth}, ids are quoted ({@link #quote}).
+     */
+    String lines(String alias) {
+      String l = alias + ".";
+      return l
+          + "usage_period = '"
+          + period
+          + "' AND "
+          + l
+          + "event_date >= '"
+          + period.atDay(1)
+          + "' AND "
+          + l
+          + "event_date < '"
+          + period.plusMonths(1).atDay(1)
+          + "' AND "
+          + l
+          + "anonymised_at IS NULL AND "
+          + l
+          + "corrects_line_id IS NULL AND "
+          + l
+          + "subscription_id IS NOT NULL AND (hashtext("
+          + l
+          + "subscription_id) & 2147483647) % "
+          + ranges
+          + " = "
+          + index
+          + (accountId != null ? " AND " + l + "account_id = " + quote(accountId) : "")
+          + (subscriptionId != null
+              ? " AND " + l + "subscription_id = " + quote(subscriptionId)
+              : "");
+    }
+  }
+
+  /** {@code value} as a SQL string literal (standard conforming strings: quotes doubled). */
+  static String quote(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  /**
+   * The lines of a range that can be re-rated, grouped by subscription, as a binary COPY
+   * (docs/benchmarks.md, "Re-rating"): the server formats no timestamp, numeric or array as text
+   * and nothing parses them back. The adjustments are summed once for the whole table (few rows, a
+   * partial index) and hash-joined, instead of a probe of every partition per line.
+   */
+  static String rangeLines(Range range) {
     return "COPY (SELECT "
         + LINE_COLUMNS
         + " FROM invoice_line l LEFT JOIN (SELECT corrects_line_id, sum(amount) AS adjusted"
         + " FROM invoice_line WHERE corrects_line_id IS NOT NULL GROUP BY corrects_line_id) a"
-        + " ON a.corrects_line_id = l.line_id"
-        + " WHERE l.subscription_id = ANY ("
-        + textArray(subscriptions)
-        + ") AND l.usage_period = '"
-        + period
-        + "' AND l.anonymised_at IS NULL AND l.corrects_line_id IS NULL"
-        + " AND l.event_date >= '"
-        + period.atDay(1)
-        + "' AND l.event_date < '"
-        + period.plusMonths(1).atDay(1)
-        + "' ORDER BY l.subscription_id COLLATE \"C\") TO STDOUT (FORMAT binary)";
-  }
-
-  /**
-   * {@code values} as a SQL literal of type text[]: each element double-quoted with backslash
-   * escapes (array syntax), the whole single-quoted with quotes doubled (standard conforming
-   * strings, PostgreSQL's default since 9.1).
-   */
-  static String textArray(String[] values) {
-    StringBuilder sb = new StringBuilder(values.length * 16 + 16).append("'{");
-    for (int i = 0; i < values.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append('"');
-      String v = values[i];
-      for (int k = 0; k < v.length(); k++) {
-        char ch = v.charAt(k);
-        if (ch == '"' || ch == '\\') {
-          sb.append('\\');
-        } else if (ch == '\'') {
-          sb.append('\'');
-        }
-        sb.append(ch);
-      }
-      sb.append('"');
-    }
-    return sb.append("}'::text[]").toString();
-  }
-
-  /**
-   * Subscription ids in the order of {@code COLLATE "C"} (bytes of UTF-8, that is code points), the
-   * order the range queries are sorted in, so that they can be merged.
-   */
-  static int compareIds(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
+        + " ON a.corrects_line_id = l.line_id WHERE "
+        + range.lines("l")
+        + " ORDER BY l.subscription_id COLLATE \"C\") TO STDOUT (FORMAT binary)";
   }
 
   /**
@@ -130,8 +125,8 @@ final class ShadowStore {
     private final BinaryCopyReader rows;
     private InvoiceLine next;
 
-    RangeLines(Connection c, String[] subscriptions, YearMonth period) throws SQLException {
-      rows = BinaryCopyReader.open(c, rangeLines(subscriptions, period));
+    RangeLines(Connection c, Range range) throws SQLException {
+      rows = BinaryCopyReader.open(c, rangeLines(range));
       next = rows.next() ? read(rows) : null;
     }
 
@@ -160,21 +155,22 @@ final class ShadowStore {
    * them: every rated event at home that was not on a blocked SIM (docs/rating.md, "Decisions" 6).
    * Read whole before the range's lines (they take the connection with their COPY).
    */
-  static Map<String, PresenceDays> presence(Connection c, String[] subscriptions, YearMonth period)
-      throws SQLException {
-    LocalDate start = period.atDay(1);
+  static Map<String, PresenceDays> presence(Connection c, Range range) throws SQLException {
+    LocalDate start = range.period().atDay(1);
     Map<String, PresenceDays> days = new HashMap<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT DISTINCT subscription_id, event_date FROM invoice_line"
-                + " WHERE subscription_id = ANY (?)"
-                + " AND event_date >= ? AND event_date < ? AND visited_zone = 'HOME'"
-                + " AND corrects_line_id IS NULL AND NOT ('BLOCKED_SIM' = ANY (flags))")) {
+    try (Statement s = c.createStatement()) {
       s.setFetchSize(FETCH);
-      s.setArray(1, c.createArrayOf("text", subscriptions));
-      s.setObject(2, start.minusDays(PresenceDays.DAYS));
-      s.setObject(3, start);
-      try (ResultSet rows = s.executeQuery()) {
+      try (ResultSet rows =
+          s.executeQuery(
+              "SELECT DISTINCT subscription_id, event_date FROM invoice_line"
+                  + " WHERE subscription_id IN (SELECT l.subscription_id FROM invoice_line l WHERE "
+                  + range.lines("l")
+                  + ") AND event_date >= '"
+                  + start.minusDays(PresenceDays.DAYS)
+                  + "' AND event_date < '"
+                  + start
+                  + "' AND visited_zone = 'HOME'"
+                  + " AND corrects_line_id IS NULL AND NOT ('BLOCKED_SIM' = ANY (flags))")) {
         while (rows.next()) {
           days.computeIfAbsent(rows.getString(1), k -> new PresenceDays())
               .record(rows.getObject(2, LocalDate.class));
@@ -292,12 +288,10 @@ final class ShadowStore {
    * line's event date (both are the Europe/Oslo date of the event), which limits the partitions
    * read.
    */
-  static void settlements(
-      Connection c, String[] subscriptions, YearMonth period, Consumer<SettlementCall> each)
+  static void settlements(Connection c, Range range, Consumer<SettlementCall> each)
       throws SQLException {
-    // A binary COPY, as the lines (rangeLines): no parameters, the range a literal.
-    String from = "'" + period.atDay(1) + "'";
-    String to = "'" + period.plusMonths(1).atDay(1) + "'";
+    // A binary COPY, as the lines (rangeLines).
+    YearMonth period = range.period();
     try (BinaryCopyReader r =
         BinaryCopyReader.open(
             c,
@@ -305,20 +299,13 @@ final class ShadowStore {
                 + " sc.event_start, sc.event_date, sc.seconds::bigint, sc.units::bigint,"
                 + " sc.price, sc.amount, sc.currency, sc.interconnect_rate_valid_from"
                 + " FROM invoice_line l JOIN settlement_call sc ON sc.line_id = l.line_id"
-                + " AND sc.event_date = l.event_date"
-                + " WHERE l.subscription_id = ANY ("
-                + textArray(subscriptions)
-                + ") AND l.usage_period = '"
-                + period
-                + "' AND l.anonymised_at IS NULL AND l.corrects_line_id IS NULL"
-                + " AND l.event_date >= "
-                + from
-                + " AND l.event_date < "
-                + to
-                + " AND sc.event_date >= "
-                + from
-                + " AND sc.event_date < "
-                + to
+                + " AND sc.event_date = l.event_date WHERE "
+                + range.lines("l")
+                + " AND sc.event_date >= '"
+                + period.atDay(1)
+                + "' AND sc.event_date < '"
+                + period.plusMonths(1).atDay(1)
+                + "'"
                 + " AND sc.anonymised_at IS NULL"
                 + " AND sc.partner_id IS NOT NULL AND sc.amount IS NOT NULL)"
                 + " TO STDOUT (FORMAT binary)")) {

@@ -26,25 +26,43 @@ import org.cdrflow.settlement.SettlementRepricing;
  * docs/benchmarks.md "Re-rating"). Thin: the rules are in {@link Rerating}, the SQL in {@link
  * ShadowStore}. Returns how many lines it rated.
  */
-final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
+final class SubscriptionRangeRerater extends RichMapFunction<Integer, Long> {
   private static final long serialVersionUID = 1L;
 
   private final JdbcSettings jdbc;
   private final String runId;
   private final String period;
   private final long referenceVersion;
+  private final int ranges;
+  private final String accountId;
+  private final String subscriptionId;
 
   private transient Connection reading;
   private transient Connection writing;
   private transient ReferenceData reference;
   private transient Rerating rerating;
 
+  /**
+   * @param ranges how many ranges the selected subscriptions are split into ({@link
+   *     ShadowStore.Range})
+   * @param accountId the selected account, or null
+   * @param subscriptionId the selected subscription, or null
+   */
   SubscriptionRangeRerater(
-      JdbcSettings jdbc, String runId, YearMonth period, long referenceVersion) {
+      JdbcSettings jdbc,
+      String runId,
+      YearMonth period,
+      long referenceVersion,
+      int ranges,
+      String accountId,
+      String subscriptionId) {
     this.jdbc = jdbc;
     this.runId = runId;
     this.period = period.toString();
     this.referenceVersion = referenceVersion;
+    this.ranges = ranges;
+    this.accountId = accountId;
+    this.subscriptionId = subscriptionId;
   }
 
   @Override
@@ -69,8 +87,9 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
   }
 
   @Override
-  public Long map(String[] subscriptions) throws SQLException {
+  public Long map(Integer index) throws SQLException {
     YearMonth p = YearMonth.parse(period);
+    ShadowStore.Range range = new ShadowStore.Range(p, index, ranges, accountId, subscriptionId);
     Instant now = Instant.now();
     try (Statement st = reading.createStatement()) {
       // The range's lines are sorted by subscription: in memory rather than in files on disk
@@ -78,8 +97,8 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
       st.execute("SET LOCAL work_mem = '256MB'");
     }
     ShadowStore.Writer out = new ShadowStore.Writer(writing, runId);
-    Map<String, PresenceDays> presence = ShadowStore.presence(reading, subscriptions, p);
-    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, subscriptions, p)) {
+    Map<String, PresenceDays> presence = ShadowStore.presence(reading, range);
+    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, range)) {
       List<InvoiceLine> one;
       while ((one = lines.nextSubscription()) != null) {
         PresenceDays before = presence.remove(one.get(0).subscriptionId);
@@ -93,8 +112,7 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
     List<ShadowStore.SettlementChange> settlements = new ArrayList<>();
     ShadowStore.settlements(
         reading,
-        subscriptions,
-        p,
+        range,
         row ->
             SettlementRepricing.reprice(row, reference)
                 .ifPresent(
