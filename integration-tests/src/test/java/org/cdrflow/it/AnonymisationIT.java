@@ -56,20 +56,21 @@ import org.cdrflow.schema.RecordType;
 import org.cdrflow.schema.codec.CdrFeedWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The monthly anonymisation on the real stack (docs/anonymisation.md): a seven-month feed replayed
  * through the streaming job, invoices of every status, then dry run, a run killed half-way and
  * resumed, a clean run on a copy of the database (as the anonymiser role), a second run, a replay
- * of old records, the subscriber export and the roles. The steps build on each other, in order.
+ * of old records, the subscriber export and the roles.
+ *
+ * <p>Each step stands on its own: the replay runs once, and each step works on its own copy of the
+ * database, copied from the state it starts from (right after the replay, or after one complete
+ * run, which the setup makes once as the reference outcome). So any step can run alone or in any
+ * order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnonymisationIT {
   private static final ZoneId OSLO = AnonymisationCutoff.OSLO;
   private static final LocalDate AS_OF = LocalDate.of(2026, 11, 1);
@@ -85,11 +86,15 @@ class AnonymisationIT {
 
   private Path workDir;
   private Path reference;
-  private Path config;
   private EmbeddedStack stack;
-  private String cleanUrl;
-  private String killedUrl;
-  private String blockedUrl;
+
+  /** Database names of the two starting points, copied by {@link #copyOf}, never connected to. */
+  private static final String REPLAYED = "cdrflow_replayed";
+
+  private static final String ANONYMISED = "cdrflow_anonymised";
+
+  /** A copy of the database after one complete run as the owner: the outcome runs must match. */
+  private static final String REFERENCE = "cdrflow_reference";
 
   /** The database right after the replay and the invoice updates, before any run. */
   private Map<String, ObjectNode> lines0;
@@ -106,7 +111,7 @@ class AnonymisationIT {
     stack = EmbeddedStack.start(workDir);
     stack.createTopics(
         Map.of("cdr.raw", 1, "cdr.rejected", 1, "cdr.notifications", 1, "cdr.fraud-alerts", 1));
-    config = writeConfig(workDir.resolve("it.properties"), stack.jdbcUrl(), stack.jdbcUser());
+    Path config = writeConfig(workDir.resolve("it.properties"), stack.jdbcUrl(), stack.jdbcUser());
     assertEquals(0, Cdrflow.run("migrate", "--config", config.toString()));
 
     Path feed = workDir.resolve("feed.jsonl");
@@ -132,6 +137,15 @@ class AnonymisationIT {
       invoices0 = invoices(c);
     }
     expected = expectedCounts();
+
+    copyDatabase(EmbeddedStack.DATABASE, REPLAYED);
+    new AnonymisationRun(
+            new CdrflowConfig.JdbcSettings(copyOf(REPLAYED, REFERENCE), stack.jdbcUser(), null),
+            AnonymisationRun.Options.defaults(),
+            Clock.systemUTC(),
+            null)
+        .run(AS_OF, false);
+    copyDatabase(REFERENCE, ANONYMISED);
   }
 
   @AfterAll
@@ -142,7 +156,6 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(1)
   void theFeedHoldsEveryCaseTheRuleDistinguishes() {
     Map<LineFate, Integer> fates = new EnumMap<>(LineFate.class);
     lines0.values().forEach(l -> fates.merge(fate(l, invoices0), 1, Integer::sum));
@@ -166,11 +179,11 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(2)
   void aDryRunRecordsItsCountsAndChangesNothingElse() throws Exception {
-    assertEquals(0, anonymise("--dry-run"));
+    String url = copyOf(REPLAYED, "step_dry_run");
+    assertEquals(0, anonymise(url, "--dry-run"));
 
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(url, stack.jdbcUser())) {
       assertEquals(lines0, rows(c, "invoice_line", "line_id"));
       assertEquals(calls0, rows(c, "settlement_call", "settlement_id"));
       assertEquals(rejects0, rows(c, "rejected_cdr", "reject_id"));
@@ -186,13 +199,9 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(3)
   void aRunKilledHalfWayLeavesNoRowHalfAnonymisedAndTheNextRunCompletesIt() throws Exception {
-    cleanUrl = copyDatabase("cdrflow_clean");
-    killedUrl = copyDatabase("cdrflow_killed");
-    blockedUrl = copyDatabase("cdrflow_blocked");
-    CdrflowConfig.JdbcSettings jdbc =
-        new CdrflowConfig.JdbcSettings(stack.jdbcUrl(), stack.jdbcUser(), null);
+    String url = copyOf(REPLAYED, "step_killed_half_way");
+    CdrflowConfig.JdbcSettings jdbc = new CdrflowConfig.JdbcSettings(url, stack.jdbcUser(), null);
     AnonymisationRun killed =
         new AnonymisationRun(
             jdbc,
@@ -204,8 +213,8 @@ class AnonymisationIT {
         assertThrows(IllegalStateException.class, () -> killed.run(AS_OF, false));
     assertTrue(e.getMessage().contains("fault injected"), e.getMessage());
 
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
-      Run failed = runs(c).get(1);
+    try (Connection c = connect(url, stack.jdbcUser())) {
+      Run failed = runs(c).get(0);
       assertEquals("FAILED", failed.status);
       long done = failed.counts.linesAnonymised();
       assertTrue(done > 0 && done < expected.linesAnonymised(), "half-way: " + failed.counts);
@@ -237,11 +246,12 @@ class AnonymisationIT {
             null)
         .run(AS_OF, false);
 
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(url, stack.jdbcUser());
+        Connection reference = connect(url(REFERENCE), stack.jdbcUser())) {
       List<Run> runs = runs(c);
-      assertEquals(3, runs.size());
-      Run abandoned = runs.get(1);
-      Run resumed = runs.get(2);
+      assertEquals(2, runs.size());
+      Run abandoned = runs.get(0);
+      Run resumed = runs.get(1);
       assertEquals("FAILED", abandoned.status, "the next run marks a dead run FAILED");
       assertTrue(abandoned.finishedAt != null);
       assertEquals("COMPLETED", resumed.status);
@@ -262,12 +272,16 @@ class AnonymisationIT {
       checkLines(lines, false);
       checkSettlement(lines, rows(c, "settlement_call", "settlement_id"));
       checkRejects(rows(c, "rejected_cdr", "reject_id"));
+      // Resumed row by row, the reference run wrote half months anew: the same tables all the same.
+      assertSameOutcome(reference, c);
+      assertEquals(
+          rows(reference, "rejected_cdr", "reject_id"), rows(c, "rejected_cdr", "reject_id"));
     }
   }
 
   @Test
-  @Order(4)
-  void aCleanRunAsTheAnonymiserRoleGivesTheSameTablesAsTheResumedOne() throws Exception {
+  void aRunAsTheAnonymiserRoleGivesTheSameTablesAsTheOwnersRun() throws Exception {
+    String cleanUrl = copyOf(REPLAYED, "step_as_anonymiser");
     Map<String, Long> partitionsBefore;
     try (Connection c = connect(cleanUrl, stack.jdbcUser());
         Statement st = c.createStatement()) {
@@ -291,13 +305,12 @@ class AnonymisationIT {
             workDir.toString()));
 
     try (Connection clean = connect(cleanUrl, stack.jdbcUser());
-        Connection resumed = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+        Connection resumed = connect(url(REFERENCE), stack.jdbcUser())) {
       List<Run> runs = runs(clean);
       Run run = runs.get(runs.size() - 1);
       assertEquals("COMPLETED", run.status);
       assertEquals(expected, run.counts);
-      // This run wrote half months anew (a partition written anew is a new table), the resumed
-      // one updated row by row: the tables must be the same all the same.
+      // A partition written anew is a new table: the half months before the cutoff.
       Map<String, Long> partitionsAfter = halfMonthPartitions(clean);
       assertEquals(partitionsBefore.keySet(), partitionsAfter.keySet());
       List<String> writtenAnew =
@@ -345,9 +358,8 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(5)
   void afterTheRunNoOldRowWithAPaidInvoiceHoldsAnythingIdentifying() throws Exception {
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(copyOf(ANONYMISED, "step_after_run"), stack.jdbcUser())) {
       long total = countWhere(c, "invoice_line", "true");
       assertEquals(lines0.size(), total, "no line added or removed");
       assertEquals(
@@ -391,20 +403,20 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(6)
   void aSecondRunWithTheSameDateChangesNothingAndRecordsZeros() throws Exception {
+    String url = copyOf(ANONYMISED, "step_second_run");
     Map<String, ObjectNode> lines;
     Map<String, ObjectNode> calls;
     Map<String, ObjectNode> rejects;
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(url, stack.jdbcUser())) {
       lines = rows(c, "invoice_line", "line_id");
       calls = rows(c, "settlement_call", "settlement_id");
       rejects = rows(c, "rejected_cdr", "reject_id");
     }
 
-    assertEquals(0, anonymise());
+    assertEquals(0, anonymise(url));
 
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(url, stack.jdbcUser())) {
       assertEquals(lines, rows(c, "invoice_line", "line_id"));
       assertEquals(calls, rows(c, "settlement_call", "settlement_id"));
       assertEquals(rejects, rows(c, "rejected_cdr", "reject_id"));
@@ -424,7 +436,6 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(7)
   void anOldRecordReplayedAfterTheRunIsRejectedTooOldAndRecreatesNothing() throws Exception {
     ObjectNode anonymised =
         lines0.values().stream()
@@ -434,6 +445,8 @@ class AnonymisationIT {
             .findFirst()
             .orElseThrow();
     Instant old = instant(anonymised.get("event_start"));
+    String url = copyOf(ANONYMISED, "step_late_records");
+    Path lateConfig = writeConfig(workDir.resolve("late.properties"), url, stack.jdbcUser());
     Path feed = workDir.resolve("late.jsonl");
     try (CdrFeedWriter w = CdrFeedWriter.jsonLines(feed)) {
       // The very record of an anonymised line, again ...
@@ -467,9 +480,9 @@ class AnonymisationIT {
             "--workdir",
             workDir.toString(),
             "--config",
-            config.toString()));
+            lateConfig.toString()));
 
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(url, stack.jdbcUser())) {
       Map<String, ObjectNode> lines = rows(c, "invoice_line", "line_id");
       assertEquals(lines0.size() + 1, lines.size(), "only the recent record adds a line");
       Map<String, ObjectNode> known = new TreeMap<>(lines);
@@ -495,8 +508,9 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(8)
   void theSubscriberExportHoldsTheSubscribersOwnRowsAsJson() throws Exception {
+    String url = copyOf(ANONYMISED, "step_export");
+    Path exportConfig = writeConfig(workDir.resolve("export.properties"), url, stack.jdbcUser());
     Path out = workDir.resolve("export.json");
     assertEquals(
         0,
@@ -507,13 +521,13 @@ class AnonymisationIT {
             "--out",
             out.toString(),
             "--config",
-            config.toString(),
+            exportConfig.toString(),
             "--workdir",
             workDir.toString()));
     assertEquals("rw-------", permissions(out));
     JsonNode export = JSON.readTree(out.toFile());
 
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(url, stack.jdbcUser())) {
       assertEquals(SUBSCRIBER, export.get("msisdn").asText());
       Set<String> lineIds = new HashSet<>();
       for (JsonNode l : export.get("invoice_lines")) {
@@ -561,7 +575,7 @@ class AnonymisationIT {
             "--out",
             august.toString(),
             "--config",
-            config.toString(),
+            exportConfig.toString(),
             "--workdir",
             workDir.toString()));
     JsonNode inAugust = JSON.readTree(august.toFile());
@@ -577,9 +591,8 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(9)
   void eachRoleReadsAndChangesOnlyWhatItNeeds() throws Exception {
-    try (Connection c = connect(stack.jdbcUrl(), stack.jdbcUser())) {
+    try (Connection c = connect(copyOf(ANONYMISED, "step_roles"), stack.jdbcUser())) {
       c.setAutoCommit(false);
       allowed(c, "cdr_billing", "SELECT msisdn FROM invoice_line LIMIT 1");
       denied(c, "cdr_billing", "SELECT payload FROM rejected_cdr LIMIT 1");
@@ -614,12 +627,12 @@ class AnonymisationIT {
   /**
    * Runs killed at points drawn from a seed (split size, and how many splits each subtask commits
    * before it dies), each left RUNNING as a killed process leaves it, then one more run: the same
-   * tables and totals as the one clean run of step 4 (docs/reliability.md).
+   * tables and totals as the one clean run (docs/reliability.md).
    */
   @Test
-  @Order(10)
   void runsKilledAtSeededRandomPointsEndAsOneCleanRun() throws Exception {
     Random random = new Random(20261123L);
+    String killedUrl = copyOf(REPLAYED, "step_killed_at_random");
     CdrflowConfig.JdbcSettings jdbc =
         new CdrflowConfig.JdbcSettings(killedUrl, stack.jdbcUser(), null);
     int kills = 0;
@@ -650,7 +663,7 @@ class AnonymisationIT {
     new AnonymisationRun(jdbc, AnonymisationRun.Options.defaults(), Clock.systemUTC(), null)
         .run(AS_OF, false);
 
-    try (Connection clean = connect(cleanUrl, stack.jdbcUser());
+    try (Connection clean = connect(url(REFERENCE), stack.jdbcUser());
         Connection killed = connect(killedUrl, stack.jdbcUser())) {
       assertSameOutcome(clean, killed);
       assertEquals(
@@ -679,8 +692,8 @@ class AnonymisationIT {
    * the clean run (docs/anonymisation.md, "Half-month partitions").
    */
   @Test
-  @Order(11)
   void aHalfMonthHeldByAWriteIsUpdatedRowByRow() throws Exception {
+    String blockedUrl = copyOf(REPLAYED, "step_half_month_held");
     Map<String, Long> partitionsBefore;
     try (Connection c = connect(blockedUrl, stack.jdbcUser());
         Statement st = c.createStatement()) {
@@ -729,7 +742,7 @@ class AnonymisationIT {
 
     assertEquals("COMPLETED", report.status());
     assertEquals(expected, report.counts());
-    try (Connection clean = connect(cleanUrl, stack.jdbcUser());
+    try (Connection clean = connect(url(REFERENCE), stack.jdbcUser());
         Connection blocked = connect(blockedUrl, stack.jdbcUser())) {
       Map<String, Long> partitionsAfter = halfMonthPartitions(blocked);
       assertEquals(
@@ -748,8 +761,8 @@ class AnonymisationIT {
   }
 
   @Test
-  @Order(12)
   void theCommandRunsOnTheWorkdirsOwnEmbeddedStack() throws Exception {
+    // The workdir's own database is the replay's (every other step works on copies).
     stack.close();
     stack = null;
     PrintStream stdout = System.out;
@@ -760,11 +773,15 @@ class AnonymisationIT {
       exit = Cdrflow.run("anonymise", "--as-of", AS_OF.toString(), "--workdir", workDir.toString());
     } finally {
       System.setOut(stdout);
+      // For the steps that may come after this one.
+      stack = EmbeddedStack.start(workDir);
     }
     String summary = printed.toString(StandardCharsets.UTF_8);
     assertEquals(0, exit, summary);
     assertTrue(summary.contains("cutoff 2026-06-01T00:00:00+02:00, COMPLETED"), summary);
-    assertTrue(summary.matches("(?s).*invoice lines anonymised +0\\n.*"), summary);
+    assertTrue(
+        summary.matches("(?s).*invoice lines anonymised +" + expected.linesAnonymised() + "\\n.*"),
+        summary);
     assertTrue(
         summary.matches("(?s).*kept, invoice unpaid +" + expected.retainedUnpaid() + "\\n.*"),
         summary);
@@ -1097,7 +1114,11 @@ class AnonymisationIT {
 
   // ---------------------------------------------------------------- database helpers
 
-  private int anonymise(String... extra) {
+  /** {@code cdrflow anonymise} on the database at {@code url}. */
+  private int anonymise(String url, String... extra) throws IOException {
+    Path urlConfig =
+        writeConfig(
+            Files.createTempFile(workDir, "anonymise-", ".properties"), url, stack.jdbcUser());
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -1105,7 +1126,7 @@ class AnonymisationIT {
                 "--as-of",
                 AS_OF.toString(),
                 "--config",
-                config.toString(),
+                urlConfig.toString(),
                 "--workdir",
                 workDir.toString()));
     args.addAll(List.of(extra));
@@ -1246,14 +1267,25 @@ class AnonymisationIT {
   }
 
   /** A copy of the database as it is now (before any real run), for the clean run. */
-  private String copyDatabase(String name) throws Exception {
-    String adminUrl = stack.jdbcUrl().replaceFirst("/" + EmbeddedStack.DATABASE + "$", "/postgres");
+  /** A new copy {@code name} of the database {@code template}; its URL. */
+  private String copyOf(String template, String name) throws Exception {
+    copyDatabase(template, name);
+    return url(name);
+  }
+
+  /** The URL of database {@code name} on the running stack (its port changes with a restart). */
+  private String url(String name) {
+    return stack.jdbcUrl().replaceFirst("/" + EmbeddedStack.DATABASE + "$", "/" + name);
+  }
+
+  private void copyDatabase(String template, String name) throws Exception {
+    String adminUrl = url("postgres");
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try (Connection c = connect(adminUrl, stack.jdbcUser());
           Statement st = c.createStatement()) {
         st.execute("DROP DATABASE IF EXISTS " + name);
-        st.execute("CREATE DATABASE " + name + " TEMPLATE " + EmbeddedStack.DATABASE);
+        st.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
         break;
       } catch (SQLException e) {
         // The streaming job's last connections may still be closing.
@@ -1263,7 +1295,6 @@ class AnonymisationIT {
         Thread.sleep(500);
       }
     }
-    return stack.jdbcUrl().replaceFirst("/" + EmbeddedStack.DATABASE + "$", "/" + name);
   }
 
   /** Names the running stack, so that commands use it instead of starting their own. */

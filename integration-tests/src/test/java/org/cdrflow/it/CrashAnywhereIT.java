@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
@@ -47,7 +44,6 @@ import org.junit.jupiter.api.Test;
 class CrashAnywhereIT {
   private static final long RECORDS = 3_000;
   private static final long SEED = Long.getLong("crash.seed", 15L);
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   /** Columns that say when a row was written (or reprocessed), not what it says. */
   private static final Set<String> WRITE_TIMES =
@@ -267,52 +263,15 @@ class CrashAnywhereIT {
 
   private static Process start(Path work, List<String> args) throws IOException {
     Files.createDirectories(work);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ROOT.resolve("bin").resolve("cdrflow").toString());
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment()
-        .put(
-            "CDRFLOW_JAVA_OPTS",
-            "-Xmx1g " + CdrflowProcess.SHORT_LIVED_JVM + " -Djava.io.tmpdir=" + tmp(work));
-    return pb.start();
+    return KilledCommand.start(args, Files.createDirectories(work.resolve("tmp")));
   }
-
-  private static String tmp(Path work) throws IOException {
-    Path t = work.resolve("tmp");
-    Files.createDirectories(t);
-    return t.toString();
-  }
-
-  private static final java.util.Map<Process, Thread> PUMPS =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static List<String> pump(Process p) {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                  lines.add(l);
-                }
-              } catch (IOException e) {
-                // the process was killed
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    PUMPS.put(p, t);
-    return lines;
+    return KilledCommand.pump(p);
   }
 
   private static void awaitOutput(Process p) throws InterruptedException {
-    Thread t = PUMPS.remove(p);
-    if (t != null) {
-      t.join(10_000);
-    }
+    KilledCommand.awaitOutput(p);
   }
 
   // ---- comparing

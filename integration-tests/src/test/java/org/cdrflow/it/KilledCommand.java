@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -35,28 +37,8 @@ final class KilledCommand {
   static List<String> killAfter(List<String> args, Path workDir, String marker, long delayMillis)
       throws Exception {
     Path tmp = Files.createDirectories(workDir.resolveSibling(workDir.getFileName() + "-tmp"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(SCRIPT.toString());
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("CDRFLOW_JAVA_OPTS", "-Xmx1g -Djava.io.tmpdir=" + tmp);
-    Process p = pb.start();
-    List<String> out = new CopyOnWriteArrayList<>();
-    Thread pump =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                  out.add(l);
-                }
-              } catch (IOException e) {
-                // killed
-              }
-            });
-    pump.setDaemon(true);
-    pump.start();
+    Process p = start(args, tmp);
+    List<String> out = pump(p);
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (out.stream().noneMatch(l -> l.contains(marker))) {
@@ -70,6 +52,54 @@ final class KilledCommand {
       killTree(p.toHandle(), workDir);
     }
     return out;
+  }
+
+  /**
+   * Starts {@code bin/cdrflow args} as a short-lived JVM with its temporary files in {@code tmp},
+   * standard error into standard output.
+   */
+  static Process start(List<String> args, Path tmp) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(SCRIPT.toString());
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment()
+        .put(
+            "CDRFLOW_JAVA_OPTS",
+            "-Xmx1g " + CdrflowProcess.SHORT_LIVED_JVM + " -Djava.io.tmpdir=" + tmp);
+    return pb.start();
+  }
+
+  private static final Map<Process, Thread> PUMPS = new ConcurrentHashMap<>();
+
+  /** The process's output lines as they come, read by a thread of their own. */
+  static List<String> pump(Process p) {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                  lines.add(l);
+                }
+              } catch (IOException e) {
+                // the process was killed
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    PUMPS.put(p, t);
+    return lines;
+  }
+
+  /** Waits until the ended process's last output line is in the list {@link #pump} returned. */
+  static void awaitOutput(Process p) throws InterruptedException {
+    Thread t = PUMPS.remove(p);
+    if (t != null) {
+      t.join(10_000);
+    }
   }
 
   /**

@@ -97,6 +97,14 @@ public class GenerateCommand implements Callable<Integer> {
   boolean fraud;
 
   @Option(
+      names = "--churn",
+      paramLabel = "SHARE",
+      description =
+          "share of the subscriptions that leave in each month of the feed (valid_to set) and of"
+              + " new ones that join with new accounts, e.g. 0.02; 0 (default) keeps the base fixed")
+  double churn;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Java properties; home.operator-id names our operator in number_range.csv")
@@ -129,15 +137,27 @@ public class GenerateCommand implements Callable<Integer> {
     if (records == null || subscribers == null) {
       throw new IllegalArgumentException("--records and --subscribers are required");
     }
+    if (!(churn >= 0 && churn <= 0.5)) {
+      throw new UsageError("--churn " + churn + ": is a share of the subscriptions, 0 to 0.5");
+    }
     CdrflowConfig config =
         configFile == null ? CdrflowConfig.defaults() : ConfigFiles.load(configFile);
     GeneratorSettings settings;
     try {
       settings =
           new GeneratorSettings(
-              records, subscribers, seed, start, days, config.get(CdrflowConfig.HOME_OPERATOR_ID));
+                  records,
+                  subscribers,
+                  seed,
+                  start,
+                  days,
+                  config.get(CdrflowConfig.HOME_OPERATOR_ID))
+              .withChurn(churn);
     } catch (IllegalArgumentException e) {
       throw new UsageError(e.getMessage());
+    }
+    if (fraud && churn > 0) {
+      throw new UsageError("--fraud and --churn cannot be combined");
     }
     if (Files.isDirectory(out)) {
       throw new UsageError("--out " + out + ": is a folder; expected a file name");

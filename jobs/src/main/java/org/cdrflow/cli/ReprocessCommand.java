@@ -64,30 +64,35 @@ public class ReprocessCommand implements Callable<Integer> {
     // (nothing left to send or consume), not a new batch of the rejects the job opened again.
     Path[] finished = null;
     String done;
+    // A reprocess killed at any point is finished by the same command run again
+    // (docs/operations.md, "After a crash or a stop"): the batch it claimed is kept in the workdir
+    // until its records are on the topic and, on the embedded stack, processed.
+    Path batchFile = common.workDir.resolve("feeds").resolve("reprocess-" + reason + ".batch");
+    boolean resumed = Files.exists(batchFile);
+    if (!resumed) {
+      // Which rejects are open is the database's answer alone: with none, the broker and the job
+      // are not started at all (docs/operations.md, "The embedded stack").
+      List<Reject> open;
+      try (RuntimeStack db = RuntimeStack.openDatabase(base, common.workDir)) {
+        open = open(rebuildAggregates.apply(db.config()).jdbc());
+      }
+      System.out.println(open.size() + " rejects of reason " + reason + " to feed again");
+      if (open.isEmpty()) {
+        return 0;
+      }
+      writeBatch(batchFile, open);
+    }
     try (StopSignals signals = StopSignals.install(System.out);
         RuntimeStack stack = RuntimeStack.open(base, common.workDir)) {
       CdrflowConfig config = rebuildAggregates.apply(stack.config());
       CdrflowConfig.JdbcSettings jdbc = config.jdbc();
-      // A reprocess killed at any point is finished by the same command run again
-      // (docs/operations.md, "After a crash or a stop"): the batch it claimed is kept in the
-      // workdir until its records are on the topic and, on the embedded stack, processed.
-      Path batchFile = common.workDir.resolve("feeds").resolve("reprocess-" + reason + ".batch");
-      List<Reject> rejects;
-      boolean resumed = Files.exists(batchFile);
+      List<Reject> rejects = readBatch(batchFile);
       if (resumed) {
-        rejects = readBatch(batchFile);
         System.out.println(
             "Finishing the interrupted reprocess of "
                 + rejects.size()
                 + " rejects of reason "
                 + reason);
-      } else {
-        rejects = open(jdbc);
-        System.out.println(rejects.size() + " rejects of reason " + reason + " to feed again");
-        if (rejects.isEmpty()) {
-          return 0;
-        }
-        writeBatch(batchFile, rejects);
       }
       // Named by the batch's own identity, so a marker left by a kill never matches a later batch.
       String feed = "reprocess-" + batchIdentity(batchFile);

@@ -1,7 +1,11 @@
 package org.cdrflow.domain;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import org.cdrflow.numbers.NumberClass;
+import org.cdrflow.reference.CountryZone;
+import org.cdrflow.reference.ReferenceData;
+import org.cdrflow.reference.Subscription;
 import org.cdrflow.schema.RecordType;
 
 /**
@@ -101,6 +105,31 @@ public class MediatedCall {
   public boolean lastPartial;
 
   public MediatedCall() {}
+
+  /**
+   * Takes on what rating needs of the subscription the call belongs to at {@code at}: its ids and
+   * plan, the start of the subscription that bounds the fair-use window (its first {@code
+   * valid_from}, not the plan change's: docs/rating.md, "Fair use") and the SIM block notice that
+   * applies at the event (docs/rating.md, "Blocked SIM"). Mediation and re-rating both use it, so a
+   * re-rated call carries the same facts as the first rating did.
+   */
+  public void attachSubscription(Subscription s, ReferenceData ref, Instant at) {
+    subscriptionId = s.subscriptionId();
+    accountId = s.accountId();
+    planId = s.planId();
+    subscriptionValidFromMillis = ref.subscriptionStart(s).toEpochMilli();
+    simBlockedAtMillis = ref.blockedAt(s, at).map(Instant::toEpochMilli).orElse(null);
+  }
+
+  /**
+   * The zone of the other party's country: Norway's own for a Norwegian number (Norway has no row
+   * of its own in {@code country_zone}), else the country's zone, or null when it has none.
+   */
+  public static String counterpartZoneOf(String counterpartCountry, ReferenceData ref) {
+    return "NO".equals(counterpartCountry)
+        ? "NO"
+        : ref.countryZone(counterpartCountry).map(CountryZone::zone).orElse(null);
+  }
 
   /** The key that identifies one call across its partials and its duplicates. */
   public String callKey() {

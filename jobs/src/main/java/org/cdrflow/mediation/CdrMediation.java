@@ -231,11 +231,7 @@ public final class CdrMediation {
             : 0;
     call.msisdn = parties.served();
     call.imsi = in.servedImsi != null && !in.servedImsi.isBlank() ? in.servedImsi : s.imsi();
-    call.subscriptionId = s.subscriptionId();
-    call.accountId = s.accountId();
-    call.planId = s.planId();
-    call.subscriptionValidFromMillis = ref.subscriptionStart(s).toEpochMilli();
-    call.simBlockedAtMillis = ref.blockedAt(s, at).map(Instant::toEpochMilli).orElse(null);
+    call.attachSubscription(s, ref, at);
     call.inTrunk = in.inTrunk;
     call.outTrunk = in.outTrunk;
 
@@ -244,10 +240,7 @@ public final class CdrMediation {
       call.counterpartNumber = counterpart.number();
       call.counterpartClass = counterpart.numberClass();
       call.counterpartCountry = counterpart.isNorwegian() ? "NO" : counterpart.country();
-      call.counterpartZone =
-          counterpart.isNorwegian()
-              ? "NO"
-              : ref.countryZone(call.counterpartCountry).map(CountryZone::zone).orElse(null);
+      call.counterpartZone = MediatedCall.counterpartZoneOf(call.counterpartCountry, ref);
     }
     return call;
   }

@@ -123,6 +123,10 @@ public final class NumberNormaliser implements Serializable {
     if (raw == null) {
       return BAD.get(BadNumberReason.EMPTY);
     }
+    NormalisedNumber plain = plainNorwegian(raw);
+    if (plain != null) {
+      return plain;
+    }
     CacheEntry[] entries = cache;
     if (entries == null) {
       return compute(raw);
@@ -166,6 +170,39 @@ public final class NumberNormaliser implements Serializable {
     }
     NormalisedNumber n = normalise(raw);
     return n.isBad() ? null : n.number();
+  }
+
+  /**
+   * The three plain forms of a Norwegian number (see {@link #e164}), classified by their range
+   * without the cache or libphonenumber's pattern matching ({@link NorwegianRanges}); null for any
+   * other form.
+   */
+  private static NormalisedNumber plainNorwegian(String raw) {
+    int len = raw.length();
+    String e164;
+    int start;
+    if (len == NORWEGIAN_NATIONAL_LENGTH && plainNationalDigits(raw, 0)) {
+      e164 = "+47".concat(raw);
+      start = 0;
+    } else if (len == NORWEGIAN_NATIONAL_LENGTH + 3
+        && raw.startsWith("+47")
+        && plainNationalDigits(raw, 3)) {
+      e164 = raw;
+      start = 3;
+    } else if (len == NORWEGIAN_NATIONAL_LENGTH + 4
+        && raw.startsWith("0047")
+        && plainNationalDigits(raw, 4)) {
+      e164 = "+".concat(raw.substring(2));
+      start = 4;
+    } else {
+      return null;
+    }
+    return NorwegianRanges.classify(e164, Long.parseLong(raw, start, len, 10));
+  }
+
+  /** The result without the range table or the cache: libphonenumber's, for the tests. */
+  static NormalisedNumber byLibphonenumber(String raw) {
+    return raw == null ? BAD.get(BadNumberReason.EMPTY) : compute(raw);
   }
 
   /** True when raw from {@code start} to its end is ASCII digits, the first not 0. */

@@ -95,19 +95,12 @@ public final class Rerating {
     c.volumeBytes = l.volumeBytes == null ? 0 : l.volumeBytes;
     c.msisdn = l.msisdn;
     c.imsi = l.imsi;
-    c.subscriptionId = s.subscriptionId();
-    c.accountId = s.accountId();
-    c.planId = s.planId();
-    c.subscriptionValidFromMillis = ref.subscriptionStart(s).toEpochMilli();
-    c.simBlockedAtMillis = ref.blockedAt(s, at).map(Instant::toEpochMilli).orElse(null);
+    c.attachSubscription(s, ref, at);
     c.counterpartNumber = l.counterpartNumber;
     c.counterpartClass =
         l.counterpartClass == null ? null : NumberClass.valueOf(l.counterpartClass);
     c.counterpartCountry = l.counterpartCountry;
-    c.counterpartZone =
-        "NO".equals(l.counterpartCountry)
-            ? "NO"
-            : ref.countryZone(l.counterpartCountry).map(CountryZone::zone).orElse(null);
+    c.counterpartZone = MediatedCall.counterpartZoneOf(l.counterpartCountry, ref);
     c.visitedZone = l.visitedZone == null ? VisitedZone.HOME : VisitedZone.valueOf(l.visitedZone);
     c.roamingCountry = l.roamingCountry;
     c.roamingNordicBaltic =
