@@ -100,8 +100,9 @@ public final class BenchRun {
    * @param phases what to measure
    * @param latencyRate records a second for the latency phase; 0 = half the end-to-end rate
    * @param timeout longest wait for one pipeline run
-   * @param flightRecording record the end-to-end phase with Java Flight Recorder ({@code
-   *     end-to-end.jfr} beside the result)
+   * @param flightRecording record the end-to-end, re-rating and reconciliation phases with Java
+   *     Flight Recorder ({@code end-to-end.jfr}, {@code rerate.jfr}, {@code reconcile.jfr} beside
+   *     the result)
    */
   public record Settings(
       long records,
@@ -818,6 +819,35 @@ public final class BenchRun {
   }
 
   /**
+   * With {@code --jfr}, a flight recording of one phase (re-rating, reconciliation): the end-to-end
+   * profile does not show them. Null without {@code --jfr}.
+   */
+  private Recording startRecording(String phase) throws Exception {
+    if (!settings.flightRecording()) {
+      return null;
+    }
+    Recording recording = new Recording(Configuration.getConfiguration("profile"));
+    recording.setName("cdrflow-bench-" + phase);
+    recording.start();
+    return recording;
+  }
+
+  /** Stops a recording of {@link #startRecording} and writes it as {@code PHASE.jfr} to --out. */
+  private void stopRecording(Recording recording, String phase, Map<String, Object> section)
+      throws java.io.IOException {
+    if (recording == null) {
+      return;
+    }
+    recording.stop();
+    Path jfr = settings.out().resolve(phase + ".jfr");
+    java.nio.file.Files.createDirectories(settings.out());
+    recording.dump(jfr);
+    recording.close();
+    section.put("flight_recording", jfr.toString());
+    say("  flight recording of this phase: %s", jfr);
+  }
+
+  /**
    * Shadow re-rating (docs/rerating.md) of the busiest usage period of the lines produced: the
    * whole bounded job, reading the lines, rating them again and writing the shadow rows.
    */
@@ -837,11 +867,17 @@ public final class BenchRun {
     }
     say("(5a) Re-rating usage period %s", period);
     Map<String, Object> s = report.section("rerate");
+    Recording recording = startRecording("rerate");
     Measured m = begin();
-    org.cdrflow.rerating.RerateRun.Summary r =
-        new org.cdrflow.rerating.RerateRun(jdbc, config.integer(CdrflowConfig.PARALLELISM))
-            .run(java.time.YearMonth.parse(period), null, null);
-    end(m, s);
+    org.cdrflow.rerating.RerateRun.Summary r;
+    try {
+      r =
+          new org.cdrflow.rerating.RerateRun(jdbc, config.integer(CdrflowConfig.PARALLELISM))
+              .run(java.time.YearMonth.parse(period), null, null);
+    } finally {
+      end(m, s);
+      stopRecording(recording, "rerate", s);
+    }
     double seconds = (double) s.get("seconds");
     double perSecond = r.linesSelected() / seconds;
     s.put("period", period);
@@ -860,12 +896,15 @@ public final class BenchRun {
     int n = (int) Math.min(Integer.MAX_VALUE, settings.records());
     say("(7) Reconciliation: %,d partner calls against as many settled calls", n);
     Map<String, Object> s = report.section("reconcile");
+    Recording recording = startRecording("reconcile");
     Measured m = begin();
     ReconcileThroughput.Result r;
     try (java.sql.Connection c = jdbc.connect()) {
       r = ReconcileThroughput.measure(c, n, work.resolve("reconcile"));
+    } finally {
+      end(m, s);
+      stopRecording(recording, "reconcile", s);
     }
-    end(m, s);
     s.put("partner_calls", r.partnerCalls());
     s.put("our_calls", r.ourCalls());
     s.put("read_seconds", r.readSeconds());

@@ -125,7 +125,9 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--jfr",
-      description = "record the end-to-end phase with Java Flight Recorder (OUT/end-to-end.jfr)")
+      description =
+          "record the end-to-end, re-rating and reconciliation phases with Java Flight Recorder"
+              + " (OUT/end-to-end.jfr, rerate.jfr, reconcile.jfr)")
   boolean flightRecording;
 
   @Option(

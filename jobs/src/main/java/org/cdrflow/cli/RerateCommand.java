@@ -62,6 +62,7 @@ public class RerateCommand implements Callable<Integer> {
     StackFolder.requireStack(common.config(), common.workDir);
     try (RuntimeStack stack = RuntimeStack.openDatabase(common.config(), common.workDir)) {
       CdrflowConfig.JdbcSettings jdbc = stack.config().jdbc();
+      long started = System.nanoTime();
       RerateRun.Summary s =
           new RerateRun(jdbc, parallelism)
               .run(
@@ -75,7 +76,9 @@ public class RerateCommand implements Callable<Integer> {
               + s.linesSelected()
               + " lines of "
               + period
-              + " rated again, "
+              + " rated again in "
+              + String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9)
+              + ", "
               + s.linesChanged()
               + " changed; total "
               + s.totalBefore()

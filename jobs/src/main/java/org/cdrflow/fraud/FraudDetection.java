@@ -31,8 +31,10 @@ public final class FraudDetection {
     SingleOutputStreamOperator<FraudAlert> alerts =
         DataStreamUtils.reinterpretAsKeyedStream(
                 lines, (InvoiceLine l) -> l.subscriptionId, StateKeySerializer.TYPE)
-            .process(new FraudDetectionFunction(reference))
-            .returns(Types.POJO(FraudAlert.class))
+            .transform(
+                "Detect abnormal usage",
+                Types.POJO(FraudAlert.class),
+                new FraudDetectionOperator(new FraudDetectionFunction(reference)))
             .uid("detect-fraud")
             .name("Detect abnormal usage");
     // New subscriptions' USAGE_SPIKE is judged against their plan's average day, which needs the

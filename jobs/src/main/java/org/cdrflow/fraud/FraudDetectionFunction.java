@@ -1,12 +1,16 @@
 package org.cdrflow.fraud;
 
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.cdrflow.rating.InvoiceLine;
@@ -43,6 +47,12 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
   private transient FraudDetector detector;
   private transient ValueState<SubscriptionActivity> activity;
 
+  /** Null: every line reads and writes the keyed state ({@link #cacheState}). */
+  private transient LinkedHashMap<String, Cached> cache;
+
+  private transient KeyContext keys;
+  private transient int capacity;
+
   public FraudDetectionFunction(ReferenceDataProvider reference) {
     this.reference = reference;
   }
@@ -60,11 +70,21 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
           org.cdrflow.pipeline.JobMetrics.fraudAlertsRaised(
               getRuntimeContext().getMetricGroup(), severity));
     }
-    activity =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("activity", Types.POJO(SubscriptionActivity.class)));
+    activity = getRuntimeContext().getState(declaredState());
   }
+
+  /**
+   * The keyed state of a subscription (docs/fraud.md, "State"), in the serializer of our own. State
+   * that earlier builds wrote with Flink's POJO serializer is converted by Flink as the job
+   * restores it (SubscriptionActivitySerializer.Snapshot). A test overrides this with the earlier
+   * builds' descriptor.
+   */
+  ValueStateDescriptor<SubscriptionActivity> declaredState() {
+    return new ValueStateDescriptor<>(ACTIVITY_STATE, SubscriptionActivitySerializer.INSTANCE);
+  }
+
+  /** The name of the state, the same since the stage was added. */
+  static final String ACTIVITY_STATE = "activity";
 
   @Override
   public void close() {
@@ -78,7 +98,7 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     if (!ref.hasFraudRules() || line.subscriptionId == null) {
       return;
     }
-    SubscriptionActivity a = activity.value();
+    SubscriptionActivity a = load(line.subscriptionId);
     if (a == null) {
       a = new SubscriptionActivity();
     }
@@ -90,7 +110,6 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
                 .map(Subscription::planId)
                 .orElse(null);
     int dayBefore = a.day;
-    long eventsUntilBefore = a.size > 0 ? a.times[a.size - 1] : Long.MIN_VALUE;
     // A line of a later day closes the current one inside observe: its figures go to the plan.
     SubscriptionDayUsage closing =
         dayBefore >= 0 && line.eventDate > dayBefore && a.planId != null
@@ -122,31 +141,26 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
         }
       }
     }
-    activity.update(a);
-    // The day's end (SIM_BOX, the history) and the end of the longest window (recent events).
-    // Only when they move: a timer registered again is a state access for nothing (on RocksDB a
-    // write per line).
+    store(line.subscriptionId, a);
+    // The day's end (SIM_BOX, the history), only when it moves: a timer is a state access (on
+    // RocksDB a write, and a read and a delete when it fires). Recent events need no timer while
+    // a day is open: the day's end forgets those the longest window no longer reaches, and
+    // registers one for the rest (onTimer).
     if (a.day >= 0 && a.day != dayBefore) {
       ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(a.day + 1) - 1);
-    }
-    if (a.size > 0) {
-      long until = roundUp(a.times[a.size - 1] + retain);
-      if (eventsUntilBefore == Long.MIN_VALUE || roundUp(eventsUntilBefore + retain) != until) {
-        ctx.timerService().registerEventTimeTimer(until);
-      }
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<FraudAlert> out)
       throws Exception {
-    SubscriptionActivity a = activity.value();
+    String key = ctx.getCurrentKey();
+    SubscriptionActivity a = load(key);
     if (a == null) {
       return;
     }
     ReferenceData ref = reference.current();
-    FraudDetector.Subject subject =
-        new FraudDetector.Subject(ctx.getCurrentKey(), a.accountId, a.planId);
+    FraudDetector.Subject subject = new FraudDetector.Subject(key, a.accountId, a.planId);
     if (a.day >= 0 && timestamp >= FraudDetector.dayStart(a.day + 1) - 1) {
       if (a.planId != null) {
         ctx.output(SUBSCRIPTION_DAYS, SubscriptionDayUsage.of(a, subject, true, a.dayLast));
@@ -155,20 +169,126 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
           detector.closeDay(a, subject, ref::fraudRulesAt),
           ctx.timerService().currentProcessingTime(),
           out);
-      ctx.timerService()
-          .registerEventTimeTimer(FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER);
     }
-    a.forgetUntil(timestamp - ref.longestFraudWindowMillis());
+    long retain = ref.longestFraudWindowMillis();
+    a.forgetUntil(timestamp - retain);
+    if (a.size > 0 && a.day < 0) {
+      // No day open, so no day's end to come: a timer for when the newest event leaves the window.
+      long until = roundUp(a.times[a.size - 1] + retain);
+      if (until > timestamp) {
+        ctx.timerService().registerEventTimeTimer(until);
+      }
+    }
+    if (a.retireAt != 0 && timestamp >= a.retireAt) {
+      a.retireAt = 0;
+    }
+    long retireDue = FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER;
     boolean drained = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-    if (a.size == 0
-        && a.day < 0
-        && !drained
-        && timestamp >= FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER) {
+    if (a.size == 0 && a.day < 0 && !drained && timestamp >= retireDue) {
       // A month without usage: nothing left to compare a day with.
+      if (cache != null) {
+        cache.remove(key);
+      }
       activity.clear();
       return;
     }
-    activity.update(a);
+    // One retirement timer at a time: when it fires before the month is over (days came since),
+    // the next one is registered then, instead of one per day.
+    if (a.historyDay >= 0 && a.retireAt == 0 && retireDue > timestamp) {
+      ctx.timerService().registerEventTimeTimer(retireDue);
+      a.retireAt = retireDue;
+    }
+    store(key, a);
+  }
+
+  /**
+   * Keeps subscriptions' state on the heap between checkpoints when the keyed state is in RocksDB
+   * ({@link FraudDetectionOperator}): each line then reads and writes an object instead of RocksDB,
+   * and a subscription is written to RocksDB once per checkpoint (before the barrier), when it
+   * leaves the cache, and at the end of input. Holds at most {@code capacity} subscriptions; {@code
+   * keys} switches the keyed state to the subscription written back.
+   */
+  void cacheState(KeyContext keys, int capacity) {
+    this.keys = keys;
+    this.cache = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true);
+    this.capacity = capacity;
+  }
+
+  /** Writes every subscription changed since the last write-back to the keyed state. */
+  void writeBack() throws Exception {
+    if (cache == null) {
+      return;
+    }
+    Object current = keys.getCurrentKey();
+    for (Map.Entry<String, Cached> e : cache.entrySet()) {
+      Cached c = e.getValue();
+      if (c.dirty) {
+        keys.setCurrentKey(e.getKey());
+        activity.update(c.activity);
+        c.dirty = false;
+      }
+    }
+    if (current != null) {
+      keys.setCurrentKey(current);
+    }
+  }
+
+  /** The state of the current key ({@code key}): from the cache, else from the keyed state. */
+  private SubscriptionActivity load(String key) throws Exception {
+    if (cache == null) {
+      return activity.value();
+    }
+    Cached c = cache.get(key);
+    if (c != null) {
+      return c.activity;
+    }
+    SubscriptionActivity a = activity.value();
+    if (a != null) {
+      admit(key, new Cached(a, false));
+    }
+    return a;
+  }
+
+  /** Keeps the state of the current key ({@code key}). */
+  private void store(String key, SubscriptionActivity a) throws Exception {
+    if (cache == null) {
+      activity.update(a);
+      return;
+    }
+    Cached c = cache.get(key);
+    if (c == null) {
+      admit(key, new Cached(a, true));
+    } else {
+      c.activity = a;
+      c.dirty = true;
+    }
+  }
+
+  private void admit(String key, Cached c) throws Exception {
+    cache.put(key, c);
+    if (cache.size() <= capacity) {
+      return;
+    }
+    // The least recently used subscription leaves; written back if it changed since.
+    Iterator<Map.Entry<String, Cached>> eldest = cache.entrySet().iterator();
+    Map.Entry<String, Cached> e = eldest.next();
+    eldest.remove();
+    if (e.getValue().dirty) {
+      keys.setCurrentKey(e.getKey());
+      activity.update(e.getValue().activity);
+      keys.setCurrentKey(key);
+    }
+  }
+
+  /** A subscription's state on the heap, and whether the keyed state still has an older one. */
+  private static final class Cached {
+    SubscriptionActivity activity;
+    boolean dirty;
+
+    Cached(SubscriptionActivity activity, boolean dirty) {
+      this.activity = activity;
+      this.dirty = dirty;
+    }
   }
 
   private static final List<String> SEVERITIES = List.of("LOW", "MEDIUM", "HIGH");

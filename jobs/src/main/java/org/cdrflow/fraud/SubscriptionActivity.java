@@ -63,6 +63,9 @@ public class SubscriptionActivity {
 
   public long[] alertedUntil = new long[0];
 
+  /** When the pending retirement timer fires (event time); 0 = none pending. */
+  public long retireAt;
+
   public SubscriptionActivity() {}
 
   void add(long time, int secs, long amountOre, int number, byte mark) {

@@ -143,7 +143,9 @@ public final class Rerating {
     compare(changed, "allowance_units", a.allowanceUnits, b.allowanceUnits);
     compare(changed, "chargeable_units", a.chargeableUnits, b.chargeableUnits);
     compareMoney(changed, "amount", a.amount, b.amount);
-    compare(changed, "flags", withoutRerated(a.flags), withoutRerated(b.flags));
+    if (!sameFlagsBesidesRerated(a.flags, b.flags)) {
+      changed.add("flags");
+    }
     compare(changed, "plan_id", a.planId, b.planId);
     compare(changed, "rate_valid_from", a.rateValidFrom, b.rateValidFrom);
     compareMoney(changed, "unit_price", a.unitPrice, b.unitPrice);
@@ -154,10 +156,44 @@ public final class Rerating {
     return changed;
   }
 
-  private static List<String> withoutRerated(String[] flags) {
-    List<String> l = new ArrayList<>(flags == null ? List.of() : Arrays.asList(flags));
-    l.remove(LineFlag.RERATED.name());
-    return l;
+  /**
+   * The flags in the same order once the first RERATED of each is left out (the comparison of two
+   * lists without it, without making them: once per line re-rated).
+   */
+  static boolean sameFlagsBesidesRerated(String[] a, String[] b) {
+    String[] x = a == null ? new String[0] : a;
+    String[] y = b == null ? new String[0] : b;
+    int skipX = indexOfRerated(x);
+    int skipY = indexOfRerated(y);
+    int i = 0;
+    int j = 0;
+    while (true) {
+      if (i == skipX) {
+        i++;
+      }
+      if (j == skipY) {
+        j++;
+      }
+      boolean endX = i >= x.length;
+      boolean endY = j >= y.length;
+      if (endX || endY) {
+        return endX && endY;
+      }
+      if (!Objects.equals(x[i], y[j])) {
+        return false;
+      }
+      i++;
+      j++;
+    }
+  }
+
+  private static int indexOfRerated(String[] flags) {
+    for (int i = 0; i < flags.length; i++) {
+      if (LineFlag.RERATED.name().equals(flags[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static void compare(List<String> changed, String column, Object a, Object b) {

@@ -55,7 +55,19 @@ public final class RerateRun {
     }
     String runId = UUID.randomUUID().toString();
     long version = new ReferenceSnapshotReader(jdbc).marker().version();
-    List<String> subscriptions = new ArrayList<>();
+    // Read while the subscriptions are selected and the job starts; the tasks take it.
+    RunReference.prefetch(runId, jdbc);
+    try {
+      return selectAndRate(runId, version, period, accountId, subscriptionId);
+    } finally {
+      RunReference.forget(runId);
+    }
+  }
+
+  private Summary selectAndRate(
+      String runId, long version, YearMonth period, String accountId, String subscriptionId)
+      throws Exception {
+    boolean anyLine;
     try (Connection c = jdbc.connect()) {
       c.setAutoCommit(false);
       String filter =
@@ -63,29 +75,21 @@ public final class RerateRun {
               ? " AND account_id = ?"
               : subscriptionId != null ? " AND subscription_id = ?" : "";
       long anonymised;
+      // One pass over the period's partitions: the anonymised lines it skips, and whether it has a
+      // line to rate. The tasks select their ranges' subscriptions themselves (ShadowStore.Range).
       try (PreparedStatement s =
           c.prepareStatement(
-              "SELECT count(*) FILTER (WHERE anonymised_at IS NOT NULL) FROM invoice_line"
+              "SELECT count(*) FILTER (WHERE anonymised_at IS NOT NULL),"
+                  + " count(*) FILTER (WHERE anonymised_at IS NULL"
+                  + " AND subscription_id IS NOT NULL) > 0 FROM invoice_line"
                   + " WHERE usage_period = ? AND corrects_line_id IS NULL"
+                  + " AND event_date >= ? AND event_date < ?"
                   + filter)) {
         bind(s, period, accountId, subscriptionId);
         try (ResultSet r = s.executeQuery()) {
           r.next();
           anonymised = r.getLong(1);
-        }
-      }
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "SELECT DISTINCT subscription_id FROM invoice_line WHERE usage_period = ?"
-                  + " AND corrects_line_id IS NULL AND anonymised_at IS NULL"
-                  + " AND subscription_id IS NOT NULL"
-                  + filter
-                  + " ORDER BY subscription_id")) {
-        bind(s, period, accountId, subscriptionId);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            subscriptions.add(r.getString(1));
-          }
+          anyLine = r.getBoolean(2);
         }
       }
       try (PreparedStatement s =
@@ -103,8 +107,14 @@ public final class RerateRun {
       c.commit();
     }
     try {
-      if (!subscriptions.isEmpty()) {
-        runJob(runId, period, version, subscriptions);
+      if (anyLine) {
+        runJob(
+            runId,
+            period,
+            version,
+            subscriptionId != null ? 1 : parallelism,
+            accountId,
+            subscriptionId);
       }
       setStatus(runId, "RATED");
     } catch (Exception e) {
@@ -114,22 +124,24 @@ public final class RerateRun {
     return summary(jdbc, runId);
   }
 
-  private void runJob(String runId, YearMonth period, long version, List<String> subscriptions)
+  private void runJob(
+      String runId, YearMonth period, long version, int p, String accountId, String subscriptionId)
       throws Exception {
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
     // A failed subscription would be written twice by a retry (its counts added again): the run
     // fails instead, and a new run starts afresh.
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    int p = Math.min(parallelism, subscriptions.size());
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, p);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(p);
-    env.fromData(ranges(subscriptions, p), Types.OBJECT_ARRAY(Types.STRING))
-        .name("Selected subscriptions, in ranges")
+    env.fromData(ranges(p), Types.INT)
+        .name("Ranges of the selected subscriptions")
         .uid("rerate-subscriptions")
         .rebalance()
-        .map(new SubscriptionRangeRerater(jdbc, runId, period, version))
+        .map(
+            new SubscriptionRangeRerater(
+                jdbc, runId, period, version, p, accountId, subscriptionId))
         .setParallelism(p)
         .returns(Types.LONG)
         .name("Rate a range of subscriptions' period again")
@@ -142,19 +154,14 @@ public final class RerateRun {
   }
 
   /**
-   * The selected subscriptions in {@code n} ranges of about equal size, one per task: each range's
-   * lines are read by a few streamed queries, since {@code invoice_line} is not indexed by
-   * subscription (docs/benchmarks.md, "Re-rating").
+   * The ranges 0 … n − 1, one per task: each selects its subscriptions by their hash ({@link
+   * ShadowStore.Range}) and reads their lines by a few streamed queries, since {@code invoice_line}
+   * is not indexed by subscription (docs/benchmarks.md, "Re-rating").
    */
-  static List<String[]> ranges(List<String> subscriptions, int n) {
-    List<String[]> ranges = new ArrayList<>(n);
-    int size = subscriptions.size();
+  static List<Integer> ranges(int n) {
+    List<Integer> ranges = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int from = (int) ((long) size * i / n);
-      int to = (int) ((long) size * (i + 1) / n);
-      if (to > from) {
-        ranges.add(subscriptions.subList(from, to).toArray(new String[0]));
-      }
+      ranges.add(i);
     }
     return ranges;
   }
@@ -163,10 +170,12 @@ public final class RerateRun {
       PreparedStatement s, YearMonth period, String accountId, String subscriptionId)
       throws SQLException {
     s.setString(1, period.toString());
+    s.setObject(2, period.atDay(1));
+    s.setObject(3, period.plusMonths(1).atDay(1));
     if (accountId != null) {
-      s.setString(2, accountId);
+      s.setString(4, accountId);
     } else if (subscriptionId != null) {
-      s.setString(2, subscriptionId);
+      s.setString(4, subscriptionId);
     }
   }
 

@@ -1,18 +1,21 @@
 package org.cdrflow.rerating;
 
 import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.cdrflow.connectors.jdbc.BinaryCopyReader;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.PresenceDays;
 import org.cdrflow.rating.Rerating;
@@ -26,75 +29,104 @@ import org.cdrflow.settlement.SettlementCall;
 final class ShadowStore {
   private ShadowStore() {}
 
-  /**
-   * The columns of a stored line; amount is what the customer was charged so far: the line plus the
-   * adjustments of earlier re-ratings that point at it ({@code a}, joined by {@link #RANGE_LINES}).
-   */
-  private static final String LINE_COLUMNS =
-      "l.line_id, l.event_date, l.network_element, l.call_reference, l.account_id,"
-          + " l.subscription_id, l.msisdn, l.imsi, l.billing_period, l.usage_period, l.event_start,"
-          + " l.service, l.direction, l.counterpart_number, l.counterpart_country,"
-          + " l.counterpart_class, l.roaming_country, l.rating_zone, l.duration_s, l.volume_bytes,"
-          + " l.billed_units, l.allowance_units, l.chargeable_units,"
-          + " l.amount + coalesce(a.adjusted, 0),"
-          + " l.currency, l.flags, l.plan_id, l.rate_valid_from, l.unit_price, l.connect_fee,"
-          + " l.fair_use_surcharge, l.allowance_before, l.allowance_after, l.reference_version,"
-          + " l.visited_zone, l.raw_records, l.source_topic, l.source_partition, l.source_offset";
-
-  /**
-   * The lines of a range of subscriptions of a usage period that can be re-rated (not anonymised,
-   * no adjustment), grouped by subscription. The adjustments are summed once for the whole table
-   * (few rows, a partial index) and hash-joined, instead of a probe of every partition per line.
-   */
-  private static final String RANGE_LINES =
-      "SELECT "
-          + LINE_COLUMNS
-          + " FROM invoice_line l LEFT JOIN (SELECT corrects_line_id, sum(amount) AS adjusted"
-          + " FROM invoice_line WHERE corrects_line_id IS NOT NULL GROUP BY corrects_line_id) a"
-          + " ON a.corrects_line_id = l.line_id"
-          + " WHERE l.subscription_id = ANY (?) AND l.usage_period = ?"
-          + " AND l.anonymised_at IS NULL AND l.corrects_line_id IS NULL"
-          + " AND l.event_date >= ? AND l.event_date < ?"
-          + " ORDER BY l.subscription_id COLLATE \"C\"";
-
-  /** Rows fetched at a time by the streamed range queries. */
+  /** Rows fetched at a time by the streamed queries. */
   private static final int FETCH = 5_000;
 
   /**
-   * Subscription ids in the order of {@code COLLATE "C"} (bytes of UTF-8, that is code points), the
-   * order the range queries are sorted in, so that they can be merged.
+   * The columns of a stored line that re-rating reads: what rating needs (what happened, where the
+   * subscriber was) and the columns it compares ({@link Rerating#changedColumns}); not the line's
+   * provenance (network element, call reference, IMSI, raw records, topic, partition, offset), its
+   * currency or reference version, which the re-rater neither prices by nor writes. Amount is what
+   * the customer was charged so far: the line plus the adjustments of earlier re-ratings that point
+   * at it ({@code a}, joined by {@link #rangeLines}). Integers are cast to bigint, so {@link #read}
+   * reads one form.
    */
-  static int compareIds(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
+  private static final String LINE_COLUMNS =
+      "l.line_id, l.event_date, l.account_id, l.subscription_id, l.msisdn, l.billing_period,"
+          + " l.usage_period, l.event_start, l.service, l.direction, l.counterpart_number,"
+          + " l.counterpart_country, l.counterpart_class, l.roaming_country, l.rating_zone,"
+          + " l.duration_s::bigint, l.volume_bytes::bigint, l.billed_units::bigint,"
+          + " l.allowance_units::bigint, l.chargeable_units::bigint,"
+          + " l.amount + coalesce(a.adjusted, 0), l.flags, l.plan_id, l.rate_valid_from,"
+          + " l.unit_price, l.connect_fee, l.fair_use_surcharge, l.allowance_before::bigint,"
+          + " l.allowance_after::bigint, l.visited_zone";
+
+  /**
+   * Range {@code index} of {@code ranges} of the selected subscriptions: those whose id hashes to
+   * it ({@code hashtext}, PostgreSQL's own), so a task's range needs no list of subscriptions and
+   * the run no query to make one (docs/benchmarks.md, "Re-rating"). A selection of one account or
+   * subscription ({@code accountId}, {@code subscriptionId}, at most one) narrows every range.
+   */
+  record Range(YearMonth period, int index, int ranges, String accountId, String subscriptionId) {
+
+    /**
+     * The condition on the lines of {@code alias} that the range re-rates: of the usage period, not
+     * anonymised, no adjustment, of the range's subscriptions. SQL text, not parameters: COPY takes
+     * none; the period is a validated {@link YearMonth}, ids are quoted ({@link #quote}).
+     */
+    String lines(String alias) {
+      String l = alias + ".";
+      return l
+          + "usage_period = '"
+          + period
+          + "' AND "
+          + l
+          + "event_date >= '"
+          + period.atDay(1)
+          + "' AND "
+          + l
+          + "event_date < '"
+          + period.plusMonths(1).atDay(1)
+          + "' AND "
+          + l
+          + "anonymised_at IS NULL AND "
+          + l
+          + "corrects_line_id IS NULL AND "
+          + l
+          + "subscription_id IS NOT NULL AND (hashtext("
+          + l
+          + "subscription_id) & 2147483647) % "
+          + ranges
+          + " = "
+          + index
+          + (accountId != null ? " AND " + l + "account_id = " + quote(accountId) : "")
+          + (subscriptionId != null
+              ? " AND " + l + "subscription_id = " + quote(subscriptionId)
+              : "");
     }
-    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /** {@code value} as a SQL string literal (standard conforming strings: quotes doubled). */
+  static String quote(String value) {
+    return "'" + value.replace("'", "''") + "'";
   }
 
   /**
-   * The lines of a range of subscriptions, read by one streamed query, a subscription at a time.
+   * The lines of a range that can be re-rated, grouped by subscription, as a binary COPY
+   * (docs/benchmarks.md, "Re-rating"): the server formats no timestamp, numeric or array as text
+   * and nothing parses them back. The adjustments are summed once for the whole table (few rows, a
+   * partial index) and hash-joined, instead of a probe of every partition per line.
+   */
+  static String rangeLines(Range range) {
+    return "COPY (SELECT "
+        + LINE_COLUMNS
+        + " FROM invoice_line l LEFT JOIN (SELECT corrects_line_id, sum(amount) AS adjusted"
+        + " FROM invoice_line WHERE corrects_line_id IS NOT NULL GROUP BY corrects_line_id) a"
+        + " ON a.corrects_line_id = l.line_id WHERE "
+        + range.lines("l")
+        + " ORDER BY l.subscription_id COLLATE \"C\") TO STDOUT (FORMAT binary)";
+  }
+
+  /**
+   * The lines of a range of subscriptions, read by one streamed binary COPY, a subscription at a
+   * time. The connection is busy with the COPY until the last subscription is read.
    */
   static final class RangeLines implements AutoCloseable {
-    private final PreparedStatement statement;
-    private final ResultSet rows;
+    private final BinaryCopyReader rows;
     private InvoiceLine next;
 
-    RangeLines(Connection c, String[] subscriptions, YearMonth period) throws SQLException {
-      statement = c.prepareStatement(RANGE_LINES);
-      statement.setFetchSize(FETCH);
-      statement.setArray(1, c.createArrayOf("text", subscriptions));
-      statement.setString(2, period.toString());
-      statement.setObject(3, period.atDay(1));
-      statement.setObject(4, period.plusMonths(1).atDay(1));
-      rows = statement.executeQuery();
+    RangeLines(Connection c, Range range) throws SQLException {
+      rows = BinaryCopyReader.open(c, rangeLines(range));
       next = rows.next() ? read(rows) : null;
     }
 
@@ -115,65 +147,37 @@ final class ShadowStore {
     @Override
     public void close() throws SQLException {
       rows.close();
-      statement.close();
     }
   }
 
   /**
    * The days at home before the period of a range of subscriptions, as the streaming job recorded
    * them: every rated event at home that was not on a blocked SIM (docs/rating.md, "Decisions" 6).
-   * One streamed query in the order of {@link RangeLines}; {@link #of} is asked in that order.
+   * Read whole before the range's lines (they take the connection with their COPY).
    */
-  static final class RangePresence implements AutoCloseable {
-    private final PreparedStatement statement;
-    private final ResultSet rows;
-    private String subscription;
-    private LocalDate day;
-
-    RangePresence(Connection c, String[] subscriptions, YearMonth period) throws SQLException {
-      LocalDate start = period.atDay(1);
-      statement =
-          c.prepareStatement(
-              "SELECT DISTINCT subscription_id COLLATE \"C\", event_date FROM invoice_line"
-                  + " WHERE subscription_id = ANY (?)"
-                  + " AND event_date >= ? AND event_date < ? AND visited_zone = 'HOME'"
-                  + " AND corrects_line_id IS NULL AND NOT ('BLOCKED_SIM' = ANY (flags))"
-                  + " ORDER BY 1, 2");
-      statement.setFetchSize(FETCH);
-      statement.setArray(1, c.createArrayOf("text", subscriptions));
-      statement.setObject(2, start.minusDays(PresenceDays.DAYS));
-      statement.setObject(3, start);
-      rows = statement.executeQuery();
-      advance();
-    }
-
-    private void advance() throws SQLException {
-      if (rows.next()) {
-        subscription = rows.getString(1);
-        day = rows.getObject(2, LocalDate.class);
-      } else {
-        subscription = null;
+  static Map<String, PresenceDays> presence(Connection c, Range range) throws SQLException {
+    LocalDate start = range.period().atDay(1);
+    Map<String, PresenceDays> days = new HashMap<>();
+    try (Statement s = c.createStatement()) {
+      s.setFetchSize(FETCH);
+      try (ResultSet rows =
+          s.executeQuery(
+              "SELECT DISTINCT subscription_id, event_date FROM invoice_line"
+                  + " WHERE subscription_id IN (SELECT l.subscription_id FROM invoice_line l WHERE "
+                  + range.lines("l")
+                  + ") AND event_date >= '"
+                  + start.minusDays(PresenceDays.DAYS)
+                  + "' AND event_date < '"
+                  + start
+                  + "' AND visited_zone = 'HOME'"
+                  + " AND corrects_line_id IS NULL AND NOT ('BLOCKED_SIM' = ANY (flags))")) {
+        while (rows.next()) {
+          days.computeIfAbsent(rows.getString(1), k -> new PresenceDays())
+              .record(rows.getObject(2, LocalDate.class));
+        }
       }
     }
-
-    /** The days at home of {@code subscriptionId}; asked in increasing order of the ids. */
-    PresenceDays of(String subscriptionId) throws SQLException {
-      PresenceDays days = new PresenceDays();
-      while (subscription != null && compareIds(subscription, subscriptionId) < 0) {
-        advance();
-      }
-      while (subscription != null && subscription.equals(subscriptionId)) {
-        days.record(day);
-        advance();
-      }
-      return days;
-    }
-
-    @Override
-    public void close() throws SQLException {
-      rows.close();
-      statement.close();
-    }
+    return days;
   }
 
   /**
@@ -284,47 +288,43 @@ final class ShadowStore {
    * line's event date (both are the Europe/Oslo date of the event), which limits the partitions
    * read.
    */
-  static void settlements(
-      Connection c, String[] subscriptions, YearMonth period, Consumer<SettlementCall> each)
+  static void settlements(Connection c, Range range, Consumer<SettlementCall> each)
       throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT sc.settlement_id, sc.line_id, sc.partner_id, sc.direction, sc.product,"
-                + " sc.event_start, sc.event_date, sc.seconds, sc.units, sc.price, sc.amount,"
-                + " sc.currency, sc.interconnect_rate_valid_from"
+    // A binary COPY, as the lines (rangeLines).
+    YearMonth period = range.period();
+    try (BinaryCopyReader r =
+        BinaryCopyReader.open(
+            c,
+            "COPY (SELECT sc.settlement_id, sc.line_id, sc.partner_id, sc.direction, sc.product,"
+                + " sc.event_start, sc.event_date, sc.seconds::bigint, sc.units::bigint,"
+                + " sc.price, sc.amount, sc.currency, sc.interconnect_rate_valid_from"
                 + " FROM invoice_line l JOIN settlement_call sc ON sc.line_id = l.line_id"
-                + " AND sc.event_date = l.event_date"
-                + " WHERE l.subscription_id = ANY (?) AND l.usage_period = ?"
-                + " AND l.anonymised_at IS NULL AND l.corrects_line_id IS NULL"
-                + " AND l.event_date >= ? AND l.event_date < ?"
-                + " AND sc.event_date >= ? AND sc.event_date < ? AND sc.anonymised_at IS NULL"
-                + " AND sc.partner_id IS NOT NULL AND sc.amount IS NOT NULL")) {
-      s.setFetchSize(FETCH);
-      s.setArray(1, c.createArrayOf("text", subscriptions));
-      s.setString(2, period.toString());
-      s.setObject(3, period.atDay(1));
-      s.setObject(4, period.plusMonths(1).atDay(1));
-      s.setObject(5, period.atDay(1));
-      s.setObject(6, period.plusMonths(1).atDay(1));
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          SettlementCall row = new SettlementCall();
-          row.settlementId = r.getString(1);
-          row.lineId = r.getString(2);
-          row.partnerId = r.getString(3);
-          row.direction = r.getString(4);
-          row.product = r.getString(5);
-          row.eventStart = r.getTimestamp(6).getTime();
-          row.eventDate = r.getObject(7, LocalDate.class).toString();
-          row.seconds = r.getLong(8);
-          row.units = r.getLong(9);
-          row.price = r.getBigDecimal(10);
-          row.amount = r.getBigDecimal(11);
-          row.currency = r.getString(12);
-          Timestamp from = r.getTimestamp(13);
-          row.interconnectRateValidFrom = from == null ? null : from.getTime();
-          each.accept(row);
-        }
+                + " AND sc.event_date = l.event_date WHERE "
+                + range.lines("l")
+                + " AND sc.event_date >= '"
+                + period.atDay(1)
+                + "' AND sc.event_date < '"
+                + period.plusMonths(1).atDay(1)
+                + "'"
+                + " AND sc.anonymised_at IS NULL"
+                + " AND sc.partner_id IS NOT NULL AND sc.amount IS NOT NULL)"
+                + " TO STDOUT (FORMAT binary)")) {
+      while (r.next()) {
+        SettlementCall row = new SettlementCall();
+        row.settlementId = r.uuid(0);
+        row.lineId = r.uuid(1);
+        row.partnerId = r.text(2);
+        row.direction = r.text(3);
+        row.product = r.text(4);
+        row.eventStart = r.epochMillis(5);
+        row.eventDate = LocalDate.ofEpochDay(r.epochDay(6)).toString();
+        row.seconds = orZero(r.int8(7));
+        row.units = orZero(r.int8(8));
+        row.price = r.numeric(9);
+        row.amount = r.numeric(10);
+        row.currency = r.text(11);
+        row.interconnectRateValidFrom = r.epochMillis(12);
+        each.accept(row);
       }
     }
   }
@@ -373,52 +373,46 @@ final class ShadowStore {
     }
   }
 
-  static InvoiceLine read(ResultSet r) throws SQLException {
+  /** A line of {@link #LINE_COLUMNS}. */
+  static InvoiceLine read(BinaryCopyReader r) {
     InvoiceLine l = new InvoiceLine();
-    int i = 1;
-    l.lineId = r.getString(i++);
-    l.eventDate = Math.toIntExact(r.getObject(i++, LocalDate.class).toEpochDay());
-    l.networkElement = r.getString(i++);
-    l.callReference = r.getString(i++);
-    l.accountId = r.getString(i++);
-    l.subscriptionId = r.getString(i++);
-    l.msisdn = r.getString(i++);
-    l.imsi = r.getString(i++);
-    l.billingPeriod = r.getString(i++);
-    l.usagePeriod = r.getString(i++);
-    l.eventStart = r.getTimestamp(i++).getTime();
-    l.service = r.getString(i++);
-    l.direction = r.getString(i++);
-    l.counterpartNumber = r.getString(i++);
-    l.counterpartCountry = r.getString(i++);
-    l.counterpartClass = r.getString(i++);
-    l.roamingCountry = r.getString(i++);
-    l.ratingZone = r.getString(i++);
-    l.durationS = (Integer) r.getObject(i++);
-    l.volumeBytes = (Long) r.getObject(i++);
-    l.billedUnits = r.getLong(i++);
-    l.allowanceUnits = r.getLong(i++);
-    l.chargeableUnits = r.getLong(i++);
-    l.amount = r.getBigDecimal(i++).setScale(2);
-    l.currency = r.getString(i++);
-    Array flags = r.getArray(i++);
-    l.flags = flags == null ? new String[0] : (String[]) flags.getArray();
-    l.planId = r.getString(i++);
-    Timestamp from = r.getTimestamp(i++);
-    l.rateValidFrom = from == null ? null : from.getTime();
-    l.unitPrice = r.getBigDecimal(i++);
-    l.connectFee = r.getBigDecimal(i++);
-    l.fairUseSurcharge = r.getBigDecimal(i++);
-    l.allowanceBefore = (Long) r.getObject(i++);
-    l.allowanceAfter = (Long) r.getObject(i++);
-    l.referenceVersion = (Long) r.getObject(i++);
-    l.visitedZone = r.getString(i++);
-    Integer raw = (Integer) r.getObject(i++);
-    l.rawRecords = raw == null ? 1 : raw;
-    l.sourceTopic = r.getString(i++);
-    l.sourcePartition = (Integer) r.getObject(i++);
-    l.sourceOffset = (Long) r.getObject(i);
+    l.lineId = r.uuid(0);
+    l.eventDate = r.epochDay(1);
+    l.accountId = r.text(2);
+    l.subscriptionId = r.text(3);
+    l.msisdn = r.text(4);
+    l.billingPeriod = r.text(5);
+    l.usagePeriod = r.text(6);
+    l.eventStart = r.epochMillis(7);
+    l.service = r.text(8);
+    l.direction = r.text(9);
+    l.counterpartNumber = r.text(10);
+    l.counterpartCountry = r.text(11);
+    l.counterpartClass = r.text(12);
+    l.roamingCountry = r.text(13);
+    l.ratingZone = r.text(14);
+    Long duration = r.int8(15);
+    l.durationS = duration == null ? null : Math.toIntExact(duration);
+    l.volumeBytes = r.int8(16);
+    l.billedUnits = orZero(r.int8(17));
+    l.allowanceUnits = orZero(r.int8(18));
+    l.chargeableUnits = orZero(r.int8(19));
+    l.amount = r.numeric(20).setScale(2);
+    String[] flags = r.textArray(21);
+    l.flags = flags == null ? new String[0] : flags;
+    l.planId = r.text(22);
+    l.rateValidFrom = r.epochMillis(23);
+    l.unitPrice = r.numeric(24);
+    l.connectFee = r.numeric(25);
+    l.fairUseSurcharge = r.numeric(26);
+    l.allowanceBefore = r.int8(27);
+    l.allowanceAfter = r.int8(28);
+    l.visitedZone = r.text(29);
     return l;
+  }
+
+  private static long orZero(Long v) {
+    return v == null ? 0 : v;
   }
 
   static void setTime(PreparedStatement s, int i, Long millis) throws SQLException {

@@ -2,10 +2,12 @@ package org.cdrflow.rerating;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.cdrflow.connectors.config.CdrflowConfig.JdbcSettings;
@@ -13,42 +15,59 @@ import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.rating.PresenceDays;
 import org.cdrflow.rating.Rerating;
 import org.cdrflow.reference.ReferenceData;
-import org.cdrflow.reference.ReferenceSnapshotReader;
 import org.cdrflow.settlement.SettlementRepricing;
 
 /**
  * The re-rating job's one operator: rates the lines of a range of subscriptions of the period again
  * ({@link Rerating}, the streaming job's rules), subscription by subscription, and writes what
- * changed to the shadow tables in one transaction per range. The range's lines, its days at home
- * before the period and its settlement rows are each read by one streamed query (not one query per
- * subscription: {@code invoice_line} has no index by subscription, docs/benchmarks.md "Re-rating").
- * Thin: the rules are in {@link Rerating}, the SQL in {@link ShadowStore}. Returns how many lines
- * it rated.
+ * changed to the shadow tables in one transaction per range. The range's days at home before the
+ * period, its lines (a binary COPY) and its settlement rows are each read by one query, one after
+ * the other (not one query per subscription: {@code invoice_line} has no index by subscription,
+ * docs/benchmarks.md "Re-rating"). Thin: the rules are in {@link Rerating}, the SQL in {@link
+ * ShadowStore}. Returns how many lines it rated.
  */
-final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
+final class SubscriptionRangeRerater extends RichMapFunction<Integer, Long> {
   private static final long serialVersionUID = 1L;
 
   private final JdbcSettings jdbc;
   private final String runId;
   private final String period;
   private final long referenceVersion;
+  private final int ranges;
+  private final String accountId;
+  private final String subscriptionId;
 
   private transient Connection reading;
   private transient Connection writing;
   private transient ReferenceData reference;
   private transient Rerating rerating;
 
+  /**
+   * @param ranges how many ranges the selected subscriptions are split into ({@link
+   *     ShadowStore.Range})
+   * @param accountId the selected account, or null
+   * @param subscriptionId the selected subscription, or null
+   */
   SubscriptionRangeRerater(
-      JdbcSettings jdbc, String runId, YearMonth period, long referenceVersion) {
+      JdbcSettings jdbc,
+      String runId,
+      YearMonth period,
+      long referenceVersion,
+      int ranges,
+      String accountId,
+      String subscriptionId) {
     this.jdbc = jdbc;
     this.runId = runId;
     this.period = period.toString();
     this.referenceVersion = referenceVersion;
+    this.ranges = ranges;
+    this.accountId = accountId;
+    this.subscriptionId = subscriptionId;
   }
 
   @Override
   public void open(OpenContext context) throws SQLException {
-    reference = new ReferenceSnapshotReader(jdbc).read();
+    reference = RunReference.take(runId, jdbc);
     if (reference.version() != referenceVersion) {
       // The run records the version it rated with: one version for every line of it.
       throw new IllegalStateException(
@@ -68,17 +87,23 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
   }
 
   @Override
-  public Long map(String[] subscriptions) throws SQLException {
+  public Long map(Integer index) throws SQLException {
     YearMonth p = YearMonth.parse(period);
+    ShadowStore.Range range = new ShadowStore.Range(p, index, ranges, accountId, subscriptionId);
     Instant now = Instant.now();
+    try (Statement st = reading.createStatement()) {
+      // The range's lines are sorted by subscription: in memory rather than in files on disk
+      // (docs/benchmarks.md, "Re-rating"); for this transaction only.
+      st.execute("SET LOCAL work_mem = '256MB'");
+    }
     ShadowStore.Writer out = new ShadowStore.Writer(writing, runId);
-    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, subscriptions, p);
-        ShadowStore.RangePresence presence =
-            new ShadowStore.RangePresence(reading, subscriptions, p)) {
+    Map<String, PresenceDays> presence = ShadowStore.presence(reading, range);
+    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, range)) {
       List<InvoiceLine> one;
       while ((one = lines.nextSubscription()) != null) {
-        PresenceDays before = presence.of(one.get(0).subscriptionId);
-        out.write(rerating.rerate(one, before, reference, now));
+        PresenceDays before = presence.remove(one.get(0).subscriptionId);
+        out.write(
+            rerating.rerate(one, before == null ? new PresenceDays() : before, reference, now));
       }
     }
     // Settlement is priced again beside the lines, with the same reference snapshot: the
@@ -87,8 +112,7 @@ final class SubscriptionRangeRerater extends RichMapFunction<String[], Long> {
     List<ShadowStore.SettlementChange> settlements = new ArrayList<>();
     ShadowStore.settlements(
         reading,
-        subscriptions,
-        p,
+        range,
         row ->
             SettlementRepricing.reprice(row, reference)
                 .ifPresent(

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The detection function's added CPU per line on a synthetic feed, without the embedded stack
  * (docs/benchmarks.md, "Fraud detection"): runs only when asked, e.g. {@code -DargLine="-Xmx3g
- * -Dprobe.lines=120000"} ({@code -Dprobe.backends=hashmap} for one backend).
+ * -Dprobe.lines=120000"} ({@code -Dprobe.backends=hashmap} for one backend, {@code
+ * -Dprobe.flink=KEY=VALUE,...} for more Flink settings).
  */
 class FraudCostProbeTest {
   @Test
@@ -56,9 +57,16 @@ class FraudCostProbeTest {
       lines.add(l);
     }
     for (String backend : System.getProperty("probe.backends", "rocksdb,hashmap").split(",")) {
-      double[] ns =
-          FraudCost.detectionNanosPerLine(
-              lines, ReferenceDataProvider.fixed(ref), Map.of("state.backend.type", backend));
+      // More Flink settings for both runs, e.g.
+      // -Dprobe.flink=state.backend.rocksdb.timer-service.factory=HEAP
+      Map<String, String> flink = new java.util.HashMap<>();
+      flink.put("state.backend.type", backend);
+      for (String kv : System.getProperty("probe.flink", "").split(",")) {
+        if (kv.contains("=")) {
+          flink.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+      }
+      double[] ns = FraudCost.detectionNanosPerLine(lines, ReferenceDataProvider.fixed(ref), flink);
       System.out.printf(
           "PROBE %s: %.0f ns with, %.0f ns idle, added %.0f ns/line%n",
           backend, ns[0], ns[1], ns[0] - ns[1]);

@@ -99,4 +99,33 @@ class ReratingTest {
     // Allowances are drawn again from the start of the period, in event-time order.
     assertEquals(0L, second.after().allowanceBefore);
   }
+
+  /** Flags compare as lists without RERATED, the order kept (the columns diff and publish show). */
+  @Test
+  void flagsDifferOnlyBesidesRerated() {
+    String[][][] cases = {
+      {{}, {}},
+      {{}, {"RERATED"}},
+      {{"LATE"}, {"LATE", "RERATED"}},
+      {{"LATE", "RERATED"}, {"RERATED", "LATE"}},
+      {{"LATE"}, {}},
+      {{"FAIR_USE_SURCHARGE", "LATE"}, {"FAIR_USE_SURCHARGE", "RERATED", "THROTTLED"}},
+      {{"FAIR_USE_SURCHARGE", "LATE"}, {"LATE", "FAIR_USE_SURCHARGE"}},
+      {{"RERATED", "RERATED"}, {}},
+      {{"RERATED", "RERATED"}, {"RERATED"}},
+      {{"LATE", "RERATED", "THROTTLED"}, {"LATE", "THROTTLED"}},
+      {{"BLOCKED_SIM"}, {"BLOCKED_SIM", "LATE"}},
+    };
+    for (String[][] c : cases) {
+      List<String> a = new ArrayList<>(List.of(c[0]));
+      List<String> b = new ArrayList<>(List.of(c[1]));
+      a.remove("RERATED");
+      b.remove("RERATED");
+      assertEquals(
+          a.equals(b),
+          Rerating.sameFlagsBesidesRerated(c[0], c[1]),
+          List.of(c[0]) + " vs " + List.of(c[1]));
+    }
+    assertEquals(true, Rerating.sameFlagsBesidesRerated(null, new String[0]));
+  }
 }

@@ -2,39 +2,33 @@ package org.cdrflow.rerating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.IntStream;
+import java.time.YearMonth;
 import org.junit.jupiter.api.Test;
 
 class RerateRunTest {
 
   @Test
-  void everySelectedSubscriptionIsInExactlyOneRangeOfAboutEqualSize() {
-    List<String> subscriptions =
-        IntStream.range(0, 10_001).mapToObj(i -> String.format("SUB-%06d", i)).toList();
-    List<String[]> ranges = RerateRun.ranges(subscriptions, 3);
-    assertThat(ranges).hasSize(3);
-    List<String> all = new ArrayList<>();
-    ranges.forEach(r -> all.addAll(Arrays.asList(r)));
-    assertThat(all).isEqualTo(subscriptions);
-    assertThat(ranges).allSatisfy(r -> assertThat(r.length).isBetween(3_333, 3_334));
+  void oneRangePerTask() {
+    assertThat(RerateRun.ranges(3)).containsExactly(0, 1, 2);
+    assertThat(RerateRun.ranges(1)).containsExactly(0);
   }
 
   @Test
-  void fewerSubscriptionsThanTasksGiveNoEmptyRange() {
-    assertThat(RerateRun.ranges(List.of("SUB-1"), 2)).hasSize(1);
-    assertThat(RerateRun.ranges(List.of(), 2)).isEmpty();
+  void aRangeSelectsThePeriodsRateableLinesOfItsSubscriptions() {
+    ShadowStore.Range range = new ShadowStore.Range(YearMonth.of(2026, 9), 1, 2, null, null);
+    assertThat(range.lines("l"))
+        .isEqualTo(
+            "l.usage_period = '2026-09' AND l.event_date >= '2026-09-01'"
+                + " AND l.event_date < '2026-10-01' AND l.anonymised_at IS NULL"
+                + " AND l.corrects_line_id IS NULL AND l.subscription_id IS NOT NULL"
+                + " AND (hashtext(l.subscription_id) & 2147483647) % 2 = 1");
   }
 
   @Test
-  void rangeQueriesAreMergedInTheOrderOfCollateC() {
-    // PostgreSQL's "C" collation orders by the bytes of UTF-8: by code point.
-    assertThat(ShadowStore.compareIds("SUB-10", "SUB-9")).isNegative();
-    assertThat(ShadowStore.compareIds("SUB-Z", "SUB-a")).isNegative();
-    assertThat(ShadowStore.compareIds("SUB-1", "SUB-10")).isNegative();
-    assertThat(ShadowStore.compareIds("SUB-\uFFFD", "SUB-\uD83D\uDE00")).isNegative();
-    assertThat(ShadowStore.compareIds("SUB-1", "SUB-1")).isZero();
+  void aSelectedAccountOrSubscriptionIsQuoted() {
+    assertThat(new ShadowStore.Range(YearMonth.of(2026, 9), 0, 1, "O'Hara", null).lines("x"))
+        .endsWith(" AND x.account_id = 'O''Hara'");
+    assertThat(new ShadowStore.Range(YearMonth.of(2026, 9), 0, 1, null, "S'1").lines("x"))
+        .endsWith(" AND x.subscription_id = 'S''1'");
   }
 }
