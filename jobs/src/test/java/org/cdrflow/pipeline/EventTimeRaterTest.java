@@ -12,18 +12,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.cdrflow.domain.MediatedCall;
-import org.cdrflow.domain.VisitedZone;
-import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.rating.InvoiceLine;
-import org.cdrflow.rating.TariffDecision;
-import org.cdrflow.rating.TariffRule;
 import org.cdrflow.reference.DataOverage;
 import org.cdrflow.reference.PricePlan;
 import org.cdrflow.reference.Rate;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 import org.cdrflow.reference.Service;
-import org.cdrflow.schema.RecordType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,37 +110,10 @@ class EventTimeRaterTest {
   }
 
   private MediatedCall call(String callReference, long start, int seconds) {
-    MediatedCall c = unpriced(callReference, start, seconds);
-    c.tariff =
-        ((TariffDecision.Priced)
-                new TariffRule()
-                    .decide(
-                        c,
-                        ref.plan("P", java.time.Instant.ofEpochMilli(c.eventStartMillis))
-                            .orElseThrow(),
-                        ref))
-            .tariff();
-    return c;
+    return DomesticCall.priced(callReference, start, seconds, "SUB-1", ref);
   }
 
   private static MediatedCall unpriced(String ref, long start, int seconds) {
-    MediatedCall c = new MediatedCall();
-    c.networkElement = "MSC-OSL-1";
-    c.callReference = ref;
-    c.recordType = RecordType.MOC;
-    c.lineId = ref;
-    c.eventStartMillis = start;
-    c.durationSeconds = seconds;
-    c.msisdn = "+4791000101";
-    c.subscriptionId = "SUB-1";
-    c.accountId = "ACC-1";
-    c.planId = "P";
-    c.subscriptionValidFromMillis = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
-    c.counterpartNumber = "+4745000000";
-    c.counterpartClass = NumberClass.MOBILE;
-    c.counterpartCountry = "NO";
-    c.counterpartZone = "NO";
-    c.visitedZone = VisitedZone.HOME;
-    return c;
+    return DomesticCall.unpriced(ref, start, seconds, "SUB-1");
   }
 }

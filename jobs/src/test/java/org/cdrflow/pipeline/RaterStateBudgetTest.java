@@ -18,18 +18,13 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.cdrflow.anonymisation.AnonymisationCutoff;
 import org.cdrflow.domain.MediatedCall;
-import org.cdrflow.domain.VisitedZone;
-import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.rating.InvoiceLine;
-import org.cdrflow.rating.TariffDecision;
-import org.cdrflow.rating.TariffRule;
 import org.cdrflow.reference.DataOverage;
 import org.cdrflow.reference.PricePlan;
 import org.cdrflow.reference.Rate;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 import org.cdrflow.reference.Service;
-import org.cdrflow.schema.RecordType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,28 +154,6 @@ class RaterStateBudgetTest {
   }
 
   private static MediatedCall call(String ref, long start) {
-    MediatedCall c = new MediatedCall();
-    c.networkElement = "MSC-OSL-1";
-    c.callReference = ref;
-    c.recordType = RecordType.MOC;
-    c.lineId = ref;
-    c.eventStartMillis = start;
-    c.durationSeconds = 95;
-    c.msisdn = "+4791000101";
-    c.subscriptionId = "SUB-0000001";
-    c.accountId = "ACC-1";
-    c.planId = "P";
-    c.subscriptionValidFromMillis = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
-    c.counterpartNumber = "+4745000000";
-    c.counterpartClass = NumberClass.MOBILE;
-    c.counterpartCountry = "NO";
-    c.counterpartZone = "NO";
-    c.visitedZone = VisitedZone.HOME;
-    c.tariff =
-        ((TariffDecision.Priced)
-                new TariffRule()
-                    .decide(c, REF.plan("P", Instant.ofEpochMilli(start)).orElseThrow(), REF))
-            .tariff();
-    return c;
+    return DomesticCall.priced(ref, start, 95, "SUB-0000001", REF);
   }
 }

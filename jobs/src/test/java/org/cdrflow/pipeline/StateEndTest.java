@@ -12,8 +12,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.cdrflow.domain.MediatedCall;
-import org.cdrflow.domain.VisitedZone;
-import org.cdrflow.numbers.NumberClass;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.reference.DataOverage;
 import org.cdrflow.reference.PricePlan;
@@ -21,7 +19,6 @@ import org.cdrflow.reference.Rate;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 import org.cdrflow.reference.Service;
-import org.cdrflow.schema.RecordType;
 import org.cdrflow.settlement.DailySettlement;
 import org.cdrflow.settlement.SettlementCall;
 import org.cdrflow.settlement.SettlementDailyRow;
@@ -221,24 +218,7 @@ class StateEndTest {
   }
 
   private static MediatedCall call(String ref, long start) {
-    MediatedCall c = new MediatedCall();
-    c.networkElement = "MSC-OSL-1";
-    c.callReference = ref;
-    c.recordType = RecordType.MOC;
-    c.lineId = ref;
-    c.eventStartMillis = start;
-    c.durationSeconds = 60;
-    c.msisdn = "+4791000101";
-    c.subscriptionId = "SUB-1";
-    c.accountId = "ACC-1";
-    c.planId = "P";
-    c.subscriptionValidFromMillis = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
-    c.counterpartNumber = "+4745000000";
-    c.counterpartClass = NumberClass.MOBILE;
-    c.counterpartCountry = "NO";
-    c.counterpartZone = "NO";
-    c.visitedZone = VisitedZone.HOME;
-    return c;
+    return DomesticCall.unpriced(ref, start, 60, "SUB-1");
   }
 
   private static SettlementCall voice(String reference, Instant answer, int seconds) {
