@@ -552,21 +552,27 @@ public final class BenchRun {
    * LocalStreamingRun#awaitEndOfTopic} does; the drain that follows finishes the rest.
    */
   private void awaitReceived(LocalStreamingRun job, JdbcSettings jdbc) throws Exception {
-    long deadline = System.nanoTime() + settings.timeout().toNanos();
-    try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+    awaitReceived(job, jdbc, settings.records(), settings.timeout());
+  }
+
+  /** Waits until the audit has counted {@code records} received (the long run uses it too). */
+  static void awaitReceived(
+      LocalStreamingRun job, JdbcSettings jdbc, long records, java.time.Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Connection c = jdbc.connect();
         Statement s = c.createStatement()) {
       while (true) {
         try (ResultSet r =
             s.executeQuery("select coalesce(sum(received), 0) from mediation_audit")) {
           r.next();
-          if (r.getLong(1) >= settings.records()) {
+          if (r.getLong(1) >= records) {
             return;
           }
         }
         job.checkRunning();
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "the job did not receive the feed within " + settings.timeout());
+          throw new IllegalStateException("the job did not receive the feed within " + timeout);
         }
         Thread.sleep(100);
       }

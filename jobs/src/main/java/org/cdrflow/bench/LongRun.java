@@ -236,7 +236,7 @@ public final class LongRun {
             int next = i + 1;
             feeding = feeder.submit(() -> feed(config, feedDir, next));
           }
-          awaitReceived(job, jdbc, sentInAll);
+          BenchRun.awaitReceived(job, jdbc, sentInAll, settings.timeout());
           long seen = Directories.latestCheckpoint(checkpoints).map(c -> c.id()).orElse(0L);
           Month m = measure(job, checkpoints, seen, jdbc, month, sent);
           months.add(m);
@@ -381,29 +381,6 @@ public final class LongRun {
         throw new IllegalStateException("no checkpoint completed within 2 minutes");
       }
       Thread.sleep(50);
-    }
-  }
-
-  private void awaitReceived(LocalStreamingRun job, JdbcSettings jdbc, long records)
-      throws Exception {
-    long deadline = System.nanoTime() + settings.timeout().toNanos();
-    try (Connection c = jdbc.connect();
-        Statement s = c.createStatement()) {
-      while (true) {
-        try (ResultSet r =
-            s.executeQuery("select coalesce(sum(received), 0) from mediation_audit")) {
-          r.next();
-          if (r.getLong(1) >= records) {
-            return;
-          }
-        }
-        job.checkRunning();
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "the job did not receive the feed within " + settings.timeout());
-        }
-        Thread.sleep(100);
-      }
     }
   }
 
