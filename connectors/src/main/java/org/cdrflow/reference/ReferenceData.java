@@ -6,6 +6,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,13 @@ public final class ReferenceData implements Serializable {
 
   private final Map<String, Instant[]> blocksByMsisdn;
   private final Map<String, PricePlan[]> plans;
-  private final Map<String, Rate[]> rates;
+
+  /**
+   * The versions of each rate row by plan, then service, then zone: a lookup makes no key string
+   * (the rater and re-rating look up to three rows per event, docs/benchmarks.md "Re-rating").
+   */
+  private final Map<String, EnumMap<Service, Map<String, Rate[]>>> rates;
+
   private final Map<String, SpecialNumber> specialNumbers;
   private final Map<String, CountryZone> countryZones;
   private final Map<String, String> operatorByRange;
@@ -92,12 +99,23 @@ public final class ReferenceData implements Serializable {
             PricePlan::planId,
             Comparator.comparing(PricePlan::validFrom),
             PricePlan[]::new);
-    this.rates =
-        groupSorted(
+    Map<String, EnumMap<Service, Map<String, Rate[]>>> ratesByPlan = new HashMap<>();
+    groupSorted(
             b.rates,
             r -> rateKey(r.planId(), r.service(), r.zone()),
             Comparator.comparing(Rate::validFrom),
-            Rate[]::new);
+            Rate[]::new)
+        .forEach(
+            (key, versions) -> {
+              if (versions[0].service() == null) {
+                return; // no lookup names a null service
+              }
+              ratesByPlan
+                  .computeIfAbsent(versions[0].planId(), p -> new EnumMap<>(Service.class))
+                  .computeIfAbsent(versions[0].service(), x -> new HashMap<>())
+                  .put(versions[0].zone(), versions);
+            });
+    this.rates = ratesByPlan;
     this.specialNumbers = index(b.specialNumbers, SpecialNumber::prefix);
     this.countryZones = index(b.countryZones, CountryZone::country);
     this.operatorByRange = new HashMap<>(b.numberRanges);
@@ -252,7 +270,9 @@ public final class ReferenceData implements Serializable {
 
   /** The version of the rate row in force at {@code t}. */
   public Optional<Rate> rate(String planId, Service service, String zone, Instant t) {
-    return Optional.ofNullable(Versioned.inForce(rates.get(rateKey(planId, service, zone)), t));
+    EnumMap<Service, Map<String, Rate[]>> byService = rates.get(planId);
+    Map<String, Rate[]> byZone = byService == null ? null : byService.get(service);
+    return Optional.ofNullable(Versioned.inForce(byZone == null ? null : byZone.get(zone), t));
   }
 
   /** The special-number row with the longest prefix of {@code e164}, if any. */

@@ -120,9 +120,13 @@ public final class Rerating {
   /** The line stays on the invoice it was put on; LATE says whether that was a later one. */
   private static void keepBillingPeriod(InvoiceLine before, InvoiceLine after) {
     after.billingPeriod = before.billingPeriod;
+    boolean late = !before.billingPeriod.equals(before.usagePeriod);
+    if (after.hasFlag(LineFlag.LATE) == late) {
+      return; // the usual case: the flags already say so, no list to make (once per line)
+    }
     List<String> flags = new ArrayList<>(Arrays.asList(after.flags));
     flags.remove(LineFlag.LATE.name());
-    if (!before.billingPeriod.equals(before.usagePeriod)) {
+    if (late) {
       flags.add(LineFlag.LATE.name());
     }
     flags.sort(null);

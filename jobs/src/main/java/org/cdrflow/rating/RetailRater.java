@@ -38,11 +38,32 @@ public final class RetailRater {
 
   public static final String CURRENCY = "NOK";
 
+  /**
+   * {@code YYYY-MM} of the months of {@link #FIRST_PERIOD_YEAR} to 2199, made once: every line
+   * names its usage and billing period, and formatting a {@link YearMonth} builds a string each
+   * time (docs/benchmarks.md, "Re-rating, third round").
+   */
+  private static final String[] PERIOD_TEXT = new String[12 * 200];
+
+  private static final int FIRST_PERIOD_YEAR = 2000;
+
+  static {
+    for (int i = 0; i < PERIOD_TEXT.length; i++) {
+      PERIOD_TEXT[i] = YearMonth.of(FIRST_PERIOD_YEAR + i / 12, i % 12 + 1).toString();
+    }
+  }
+
   public RetailRater() {}
 
   /** The usage period ({@code YYYY-MM}) of an event: the key of its {@link PeriodUsage}. */
   public static String usagePeriodOf(MediatedCall call) {
-    return YearMonth.from(eventDateOf(call)).toString();
+    return periodText(YearMonth.from(eventDateOf(call)));
+  }
+
+  /** {@code period.toString()}, without formatting it for the usual months. */
+  public static String periodText(YearMonth period) {
+    int i = (period.getYear() - FIRST_PERIOD_YEAR) * 12 + period.getMonthValue() - 1;
+    return i >= 0 && i < PERIOD_TEXT.length ? PERIOD_TEXT[i] : period.toString();
   }
 
   /** The Europe/Oslo date of an event: the day it makes a presence day when at home. */
@@ -272,7 +293,7 @@ public final class RetailRater {
       PeriodUsage usage,
       YearMonth usagePeriod) {
     List<UsageNotice> notices = new ArrayList<>(2);
-    String period = usagePeriod.toString();
+    String period = periodText(usagePeriod);
     if (tariff.drawsAllowance) {
       switch (service) {
         case VOICE -> usage.voiceSeconds += d.covered;
@@ -366,8 +387,8 @@ public final class RetailRater {
     l.subscriptionId = call.subscriptionId;
     l.msisdn = call.msisdn;
     l.imsi = call.imsi;
-    l.billingPeriod = billingPeriod.toString();
-    l.usagePeriod = usagePeriod.toString();
+    l.billingPeriod = periodText(billingPeriod);
+    l.usagePeriod = periodText(usagePeriod);
     l.eventStart = call.eventStartMillis;
     l.eventDate = Math.toIntExact(eventDate.toEpochDay());
     l.service = service.name();
