@@ -12,8 +12,10 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.cdrflow.connectors.jdbc.BinaryCopyReader;
 import org.cdrflow.rating.InvoiceLine;
@@ -83,16 +85,35 @@ final class ShadowStore {
           + l
           + "corrects_line_id IS NULL AND "
           + l
-          + "subscription_id IS NOT NULL AND (hashtext("
-          + l
-          + "subscription_id) & 2147483647) % "
-          + ranges
-          + " = "
-          + index
+          + "subscription_id IS NOT NULL AND "
+          + bucket(l)
           + (accountId != null ? " AND " + l + "account_id = " + quote(accountId) : "")
           + (subscriptionId != null
               ? " AND " + l + "subscription_id = " + quote(subscriptionId)
               : "");
+    }
+
+    /** The range's subscriptions by their hash, on the rows of {@code l} ("alias." or ""). */
+    private String bucket(String l) {
+      return "(hashtext(" + l + "subscription_id) & 2147483647) % " + ranges + " = " + index;
+    }
+
+    /**
+     * The condition on {@code invoice_line} rows of the range's subscriptions, for their days at
+     * home before the period. Without a selection by account, by the hash and subscription alone:
+     * days of a subscription that has no line to re-rate are read but never asked for, and the
+     * period's lines are not scanned a second time to name the subscriptions (docs/benchmarks.md,
+     * "Re-rating, third round"). An account's subscriptions are those of its lines of the period (a
+     * subscription's earlier lines may belong to another account).
+     */
+    String presenceSubscriptions() {
+      if (accountId != null) {
+        return "subscription_id IN (SELECT l.subscription_id FROM invoice_line l WHERE "
+            + lines("l")
+            + ")";
+      }
+      return bucket("")
+          + (subscriptionId != null ? " AND subscription_id = " + quote(subscriptionId) : "");
     }
   }
 
@@ -108,14 +129,40 @@ final class ShadowStore {
    * partial index) and hash-joined, instead of a probe of every partition per line.
    */
   static String rangeLines(Range range) {
+    YearMonth period = range.period();
     return "COPY (SELECT "
         + LINE_COLUMNS
+        + ", "
+        + SETTLEMENT_COLUMNS
         + " FROM invoice_line l LEFT JOIN (SELECT corrects_line_id, sum(amount) AS adjusted"
         + " FROM invoice_line WHERE corrects_line_id IS NOT NULL GROUP BY corrects_line_id) a"
-        + " ON a.corrects_line_id = l.line_id WHERE "
+        + " ON a.corrects_line_id = l.line_id"
+        // A settlement row has its line's event date (both are the Europe/Oslo date of the
+        // event), which limits the partitions read.
+        + " LEFT JOIN settlement_call sc ON sc.line_id = l.line_id"
+        + " AND sc.event_date = l.event_date AND sc.event_date >= '"
+        + period.atDay(1)
+        + "' AND sc.event_date < '"
+        + period.plusMonths(1).atDay(1)
+        + "' AND sc.anonymised_at IS NULL AND sc.partner_id IS NOT NULL"
+        + " AND sc.amount IS NOT NULL WHERE "
         + range.lines("l")
         + " ORDER BY l.subscription_id COLLATE \"C\") TO STDOUT (FORMAT binary)";
   }
+
+  /**
+   * The columns of a line's {@code settlement_call} row, beside the line in {@link #rangeLines}:
+   * settled again by the run (docs/rerating.md, "Settlement"). Anonymised rows are never
+   * re-settled. The numbers are not read: re-settling does not need them. All null for a line
+   * without one; {@code line_id} and {@code event_date} are the line's.
+   */
+  private static final String SETTLEMENT_COLUMNS =
+      "sc.settlement_id, sc.partner_id, sc.direction, sc.product, sc.event_start,"
+          + " sc.seconds::bigint, sc.units::bigint, sc.price, sc.amount, sc.currency,"
+          + " sc.interconnect_rate_valid_from";
+
+  /** The index of the first of {@link #SETTLEMENT_COLUMNS} in a row of {@link #rangeLines}. */
+  private static final int SETTLEMENT = 30;
 
   /**
    * The lines of a range of subscriptions, read by one streamed binary COPY, a subscription at a
@@ -123,11 +170,21 @@ final class ShadowStore {
    */
   static final class RangeLines implements AutoCloseable {
     private final BinaryCopyReader rows;
+    private final Consumer<SettlementCall> settled;
     private InvoiceLine next;
 
-    RangeLines(Connection c, Range range) throws SQLException {
+    /** The ids of the lines of subscription {@link #settledOf} that had a settlement row. */
+    private Set<String> settledLines = new HashSet<>();
+
+    private String settledOf;
+
+    /**
+     * @param settled takes each settlement row of the range's lines as it is read
+     */
+    RangeLines(Connection c, Range range, Consumer<SettlementCall> settled) throws SQLException {
       rows = BinaryCopyReader.open(c, rangeLines(range));
-      next = rows.next() ? read(rows) : null;
+      this.settled = settled;
+      next = advance();
     }
 
     /** The next subscription's lines (at least one); null when the range is done. */
@@ -139,9 +196,35 @@ final class ShadowStore {
       String subscription = next.subscriptionId;
       while (next != null && next.subscriptionId.equals(subscription)) {
         lines.add(next);
-        next = rows.next() ? read(rows) : null;
+        next = advance();
       }
       return lines;
+    }
+
+    /**
+     * The next row's line, its settlement row handed to {@link #settled}. A line with two
+     * settlement rows comes twice (a join): its second row gives only the settlement row (the sort
+     * by subscription keeps both in the same subscription).
+     */
+    private InvoiceLine advance() throws SQLException {
+      while (rows.next()) {
+        InvoiceLine line = read(rows);
+        if (rows.isNull(SETTLEMENT)) {
+          return line;
+        }
+        if (!line.subscriptionId.equals(settledOf)) {
+          // clear() would walk a table that a large subscription grew
+          settledLines = settledLines.size() > 64 ? new HashSet<>() : settledLines;
+          settledLines.clear();
+          settledOf = line.subscriptionId;
+        }
+        boolean first = settledLines.add(line.lineId);
+        settled.accept(settlementOf(rows, line));
+        if (first) {
+          return line;
+        }
+      }
+      return null;
     }
 
     @Override
@@ -162,10 +245,9 @@ final class ShadowStore {
       s.setFetchSize(FETCH);
       try (ResultSet rows =
           s.executeQuery(
-              "SELECT DISTINCT subscription_id, event_date FROM invoice_line"
-                  + " WHERE subscription_id IN (SELECT l.subscription_id FROM invoice_line l WHERE "
-                  + range.lines("l")
-                  + ") AND event_date >= '"
+              "SELECT DISTINCT subscription_id, event_date FROM invoice_line WHERE "
+                  + range.presenceSubscriptions()
+                  + " AND event_date >= '"
                   + start.minusDays(PresenceDays.DAYS)
                   + "' AND event_date < '"
                   + start
@@ -281,52 +363,23 @@ final class ShadowStore {
     }
   }
 
-  /**
-   * The {@code settlement_call} rows of the lines {@link RangeLines} selects, one streamed query:
-   * settled again by the run (docs/rerating.md, "Settlement"). Anonymised rows are never
-   * re-settled. The numbers are not read: re-settling does not need them. A settlement row has its
-   * line's event date (both are the Europe/Oslo date of the event), which limits the partitions
-   * read.
-   */
-  static void settlements(Connection c, Range range, Consumer<SettlementCall> each)
-      throws SQLException {
-    // A binary COPY, as the lines (rangeLines).
-    YearMonth period = range.period();
-    try (BinaryCopyReader r =
-        BinaryCopyReader.open(
-            c,
-            "COPY (SELECT sc.settlement_id, sc.line_id, sc.partner_id, sc.direction, sc.product,"
-                + " sc.event_start, sc.event_date, sc.seconds::bigint, sc.units::bigint,"
-                + " sc.price, sc.amount, sc.currency, sc.interconnect_rate_valid_from"
-                + " FROM invoice_line l JOIN settlement_call sc ON sc.line_id = l.line_id"
-                + " AND sc.event_date = l.event_date WHERE "
-                + range.lines("l")
-                + " AND sc.event_date >= '"
-                + period.atDay(1)
-                + "' AND sc.event_date < '"
-                + period.plusMonths(1).atDay(1)
-                + "'"
-                + " AND sc.anonymised_at IS NULL"
-                + " AND sc.partner_id IS NOT NULL AND sc.amount IS NOT NULL)"
-                + " TO STDOUT (FORMAT binary)")) {
-      while (r.next()) {
-        SettlementCall row = new SettlementCall();
-        row.settlementId = r.uuid(0);
-        row.lineId = r.uuid(1);
-        row.partnerId = r.text(2);
-        row.direction = r.text(3);
-        row.product = r.text(4);
-        row.eventStart = r.epochMillis(5);
-        row.eventDate = LocalDate.ofEpochDay(r.epochDay(6)).toString();
-        row.seconds = orZero(r.int8(7));
-        row.units = orZero(r.int8(8));
-        row.price = r.numeric(9);
-        row.amount = r.numeric(10);
-        row.currency = r.text(11);
-        row.interconnectRateValidFrom = r.epochMillis(12);
-        each.accept(row);
-      }
-    }
+  /** The settlement row of {@link #SETTLEMENT_COLUMNS} beside {@code line}. */
+  private static SettlementCall settlementOf(BinaryCopyReader r, InvoiceLine line) {
+    SettlementCall row = new SettlementCall();
+    row.settlementId = r.uuid(SETTLEMENT);
+    row.lineId = line.lineId;
+    row.partnerId = r.text(SETTLEMENT + 1);
+    row.direction = r.text(SETTLEMENT + 2);
+    row.product = r.text(SETTLEMENT + 3);
+    row.eventStart = r.epochMillis(SETTLEMENT + 4);
+    row.eventDate = LocalDate.ofEpochDay(line.eventDate).toString();
+    row.seconds = orZero(r.int8(SETTLEMENT + 5));
+    row.units = orZero(r.int8(SETTLEMENT + 6));
+    row.price = r.numeric(SETTLEMENT + 7);
+    row.amount = r.numeric(SETTLEMENT + 8);
+    row.currency = r.text(SETTLEMENT + 9);
+    row.interconnectRateValidFrom = r.epochMillis(SETTLEMENT + 10);
+    return row;
   }
 
   /** A settlement row as stored and as the reference data prices it now. */

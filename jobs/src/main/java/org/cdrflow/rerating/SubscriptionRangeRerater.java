@@ -21,8 +21,8 @@ import org.cdrflow.settlement.SettlementRepricing;
  * The re-rating job's one operator: rates the lines of a range of subscriptions of the period again
  * ({@link Rerating}, the streaming job's rules), subscription by subscription, and writes what
  * changed to the shadow tables in one transaction per range. The range's days at home before the
- * period, its lines (a binary COPY) and its settlement rows are each read by one query, one after
- * the other (not one query per subscription: {@code invoice_line} has no index by subscription,
+ * period are read by one query, then its lines with their settlement rows beside them by one binary
+ * COPY (not one query per subscription: {@code invoice_line} has no index by subscription,
  * docs/benchmarks.md "Re-rating"). Thin: the rules are in {@link Rerating}, the SQL in {@link
  * ShadowStore}. Returns how many lines it rated.
  */
@@ -95,10 +95,27 @@ final class SubscriptionRangeRerater extends RichMapFunction<Integer, Long> {
       // The range's lines are sorted by subscription: in memory rather than in files on disk
       // (docs/benchmarks.md, "Re-rating"); for this transaction only.
       st.execute("SET LOCAL work_mem = '256MB'");
+      // No parallel workers: the run's tasks already keep the cores busy, one query each, and
+      // workers would pass every row through shared memory queues to the task's backend (and
+      // sort and merge it again) for nothing (docs/benchmarks.md, "Re-rating, third round").
+      st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
     }
     ShadowStore.Writer out = new ShadowStore.Writer(writing, runId);
     Map<String, PresenceDays> presence = ShadowStore.presence(reading, range);
-    try (ShadowStore.RangeLines lines = new ShadowStore.RangeLines(reading, range)) {
+    // Settlement is priced again beside the lines, with the same reference snapshot: the
+    // interconnect rate does not depend on the retail rating, so every settled row of the
+    // selected lines is settled again, changed line or not (docs/rerating.md, "Settlement").
+    // The rows come in the lines' own COPY, each beside its line.
+    List<ShadowStore.SettlementChange> settlements = new ArrayList<>();
+    try (ShadowStore.RangeLines lines =
+        new ShadowStore.RangeLines(
+            reading,
+            range,
+            row ->
+                SettlementRepricing.reprice(row, reference)
+                    .ifPresent(
+                        repriced ->
+                            settlements.add(new ShadowStore.SettlementChange(row, repriced))))) {
       List<InvoiceLine> one;
       while ((one = lines.nextSubscription()) != null) {
         PresenceDays before = presence.remove(one.get(0).subscriptionId);
@@ -106,17 +123,6 @@ final class SubscriptionRangeRerater extends RichMapFunction<Integer, Long> {
             rerating.rerate(one, before == null ? new PresenceDays() : before, reference, now));
       }
     }
-    // Settlement is priced again beside the lines, with the same reference snapshot: the
-    // interconnect rate does not depend on the retail rating, so every settled row of the
-    // selected lines is settled again, changed line or not (docs/rerating.md, "Settlement").
-    List<ShadowStore.SettlementChange> settlements = new ArrayList<>();
-    ShadowStore.settlements(
-        reading,
-        range,
-        row ->
-            SettlementRepricing.reprice(row, reference)
-                .ifPresent(
-                    repriced -> settlements.add(new ShadowStore.SettlementChange(row, repriced))));
     ShadowStore.writeSettlements(writing, runId, settlements);
     long rated = out.finish();
     writing.commit();
