@@ -189,7 +189,8 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     PeriodUsage periodUsage = l.periods.get(period);
     if (periodUsage == null) {
       periodUsage = new PeriodUsage();
-      l.forgetPeriodsBefore(YearMonth.parse(period).minusMonths(RETAINED_PERIODS));
+      l.forgetPeriodsBefore(
+          RatingLedger.monthOf(RatingLedger.monthIndex(period) - RETAINED_PERIODS));
     }
     PresenceDays days = l.presence;
     if (days == null) {

@@ -2,7 +2,6 @@ package org.cdrflow.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.YearMonth;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -89,8 +88,7 @@ public final class RatingLedgerSerializer extends TypeSerializerSingleton<Rating
     Varints.writeUnsigned(l.periods.size(), out);
     long previous = 0;
     for (Map.Entry<String, PeriodUsage> e : l.periods.entrySet()) {
-      YearMonth m = YearMonth.parse(e.getKey());
-      long month = m.getYear() * 12L + m.getMonthValue() - 1;
+      long month = RatingLedger.monthIndex(e.getKey());
       Varints.writeSigned(month - previous, out);
       previous = month;
       PeriodUsage u = e.getValue();
@@ -156,7 +154,7 @@ public final class RatingLedgerSerializer extends TypeSerializerSingleton<Rating
         in.readFully(b);
         u.roamingCountries = new String(b, StandardCharsets.UTF_8);
       }
-      l.periods.put(YearMonth.of((int) (month / 12), (int) (month % 12) + 1).toString(), u);
+      l.periods.put(RatingLedger.monthOf(month).toString(), u);
     }
     if ((flags & HAS_PRESENCE) != 0) {
       PresenceDays p = new PresenceDays();
