@@ -28,6 +28,7 @@ import org.cdrflow.rating.RetailRater;
 import org.cdrflow.rating.TariffDecision;
 import org.cdrflow.rating.TariffRule;
 import org.cdrflow.rating.UsageNotice;
+import org.cdrflow.reference.OsloCalendar;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 
@@ -190,7 +191,7 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     if (periodUsage == null) {
       periodUsage = new PeriodUsage();
       l.forgetPeriodsBefore(
-          RatingLedger.monthOf(RatingLedger.monthIndex(period) - RETAINED_PERIODS));
+          OsloCalendar.monthOf(OsloCalendar.monthIndex(period) - RETAINED_PERIODS));
     }
     PresenceDays days = l.presence;
     if (days == null) {

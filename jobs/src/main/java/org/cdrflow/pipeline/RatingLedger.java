@@ -43,41 +43,6 @@ public class RatingLedger {
     periods.headMap(oldestKept.toString()).clear();
   }
 
-  /**
-   * A usage period ({@code yyyy-MM}) as months since year 0, read digit by digit: the snapshot of
-   * every ledger writes its periods this way, and the formatter's parser was a tenth of the
-   * snapshot's time. Any other spelling goes through {@link YearMonth#parse}.
-   */
-  public static long monthIndex(String period) {
-    if (period.length() == 7 && period.charAt(4) == '-') {
-      int y = digits(period, 0, 4);
-      int m = digits(period, 5, 7);
-      if (y >= 0 && m >= 1 && m <= 12) {
-        return y * 12L + m - 1;
-      }
-    }
-    YearMonth ym = YearMonth.parse(period);
-    return ym.getYear() * 12L + ym.getMonthValue() - 1;
-  }
-
-  /** The usage period of {@link #monthIndex}. */
-  public static YearMonth monthOf(long monthIndex) {
-    return YearMonth.of(
-        (int) Math.floorDiv(monthIndex, 12), (int) Math.floorMod(monthIndex, 12) + 1);
-  }
-
-  private static int digits(String s, int from, int to) {
-    int n = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
-  }
-
   /** A deep copy (the heap state backend's copy-on-write snapshots need one). */
   public RatingLedger copy() {
     RatingLedger c = new RatingLedger();

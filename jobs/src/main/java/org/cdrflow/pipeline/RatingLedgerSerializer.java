@@ -11,6 +11,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.cdrflow.rating.PeriodUsage;
 import org.cdrflow.rating.PresenceDays;
+import org.cdrflow.reference.OsloCalendar;
 
 /**
  * Writes a {@link RatingLedger} compactly: a format byte, a flags byte, the periods as month
@@ -88,7 +89,7 @@ public final class RatingLedgerSerializer extends TypeSerializerSingleton<Rating
     Varints.writeUnsigned(l.periods.size(), out);
     long previous = 0;
     for (Map.Entry<String, PeriodUsage> e : l.periods.entrySet()) {
-      long month = RatingLedger.monthIndex(e.getKey());
+      long month = OsloCalendar.monthIndex(e.getKey());
       Varints.writeSigned(month - previous, out);
       previous = month;
       PeriodUsage u = e.getValue();
@@ -154,7 +155,7 @@ public final class RatingLedgerSerializer extends TypeSerializerSingleton<Rating
         in.readFully(b);
         u.roamingCountries = new String(b, StandardCharsets.UTF_8);
       }
-      l.periods.put(RatingLedger.monthOf(month).toString(), u);
+      l.periods.put(OsloCalendar.monthOf(month).toString(), u);
     }
     if ((flags & HAS_PRESENCE) != 0) {
       PresenceDays p = new PresenceDays();

@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import org.cdrflow.reference.OsloCalendar;
 
 /**
  * One tuple of PostgreSQL's binary {@code COPY} format: a 16-bit field count, then per field a
@@ -124,36 +125,6 @@ final class BinaryCopyRow {
     done();
   }
 
-  /**
-   * {@code yyyy-MM-dd} read digit by digit ({@link LocalDate#of} still checks the day): every line
-   * and settlement row carries a date, and the formatter's parser cost more than the rest of the
-   * row. Any other spelling goes through {@link LocalDate#parse}.
-   */
-  static LocalDate isoDate(String value) {
-    if (value.length() == 10 && value.charAt(4) == '-' && value.charAt(7) == '-') {
-      int y = digits(value, 0, 4);
-      int m = digits(value, 5, 7);
-      int d = digits(value, 8, 10);
-      if (y >= 0 && m >= 0 && d >= 0) {
-        return LocalDate.of(y, m, d);
-      }
-    }
-    return LocalDate.parse(value);
-  }
-
-  /** The decimal number in {@code s[from, to)}, or -1 if a character is not a digit. */
-  private static int digits(String s, int from, int to) {
-    int n = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
-  }
-
   void text(String value) {
     Kind k = kind();
     if (value == null) {
@@ -165,7 +136,7 @@ final class BinaryCopyRow {
         case DATE -> {
           LocalDate day;
           try {
-            day = isoDate(value);
+            day = OsloCalendar.isoDate(value);
           } catch (DateTimeException e) {
             throw unreadable("an ISO date");
           }
