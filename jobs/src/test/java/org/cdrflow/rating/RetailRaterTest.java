@@ -59,6 +59,21 @@ class RetailRaterTest {
     return rater.rate(c, usage, alwaysHome(), ref, NOW);
   }
 
+  /** A line's periods are written as YearMonth writes them, inside the made-once months or not. */
+  @Test
+  void periodTextIsTheMonthsOwnText() {
+    for (YearMonth p :
+        List.of(
+            YearMonth.of(1999, 12),
+            YearMonth.of(2000, 1),
+            YearMonth.of(2026, 4),
+            YearMonth.of(2199, 12),
+            YearMonth.of(2200, 1),
+            YearMonth.of(10_000, 1))) {
+      assertEquals(p.toString(), RetailRater.periodText(p));
+    }
+  }
+
   private InvoiceLine rated(MediatedCall c, PeriodUsage usage) {
     return rate(c, usage).line();
   }
