@@ -18,11 +18,11 @@ public final class FraudDetectionOperator
   private static final long serialVersionUID = 1L;
 
   /**
-   * Subscriptions kept on the heap per subtask: about 1 KB each, so about 16 MB. A subtask with
-   * more active subscriptions writes the least recently used one back to RocksDB when another comes
-   * in.
+   * Subscriptions kept on the heap per subtask by default ({@code
+   * fraud.detection.cached-subscriptions}): about 1 KB each, so about 16 MB. A subtask with more
+   * active subscriptions writes the least recently used one back to RocksDB when another comes in.
    */
-  static final int CACHED_SUBSCRIPTIONS = 16_384;
+  public static final int CACHED_SUBSCRIPTIONS = 16_384;
 
   private final int capacity;
 
@@ -30,8 +30,14 @@ public final class FraudDetectionOperator
     this(function, CACHED_SUBSCRIPTIONS);
   }
 
-  FraudDetectionOperator(FraudDetectionFunction function, int capacity) {
+  /**
+   * With {@code capacity} subscriptions on the heap ({@code fraud.detection.cached-subscriptions}).
+   */
+  public FraudDetectionOperator(FraudDetectionFunction function, int capacity) {
     super(function);
+    if (capacity < 1) {
+      throw new IllegalArgumentException("fraud.detection.cached-subscriptions must be at least 1");
+    }
     this.capacity = capacity;
   }
 
