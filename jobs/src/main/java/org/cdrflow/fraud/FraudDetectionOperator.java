@@ -71,6 +71,7 @@ public final class FraudDetectionOperator
     }
     deadlines = new SubscriptionDeadlines();
     function.keepDeadlines(getKeyedStateBackend(), deadlines);
+    function.sumClosedDays();
   }
 
   /** The closed days summed since the last time, to the plan's judge. */
