@@ -25,23 +25,31 @@ public final class CallPairing {
 
   /**
    * The calls of one side, by index: numbers, direction and start in microseconds since 1970 (the
-   * precision of a timestamptz). {@code ids} are our settlement ids (their order breaks ties when a
-   * partner's call has two nearest of ours); the partner's side has none, its index (the file
-   * order) breaks ties.
+   * precision of a timestamptz). {@code idHigh} and {@code idLow} are the two halves of our
+   * settlement ids (a uuid's order, unsigned, breaks ties when a partner's call has two nearest of
+   * ours); the partner's side has none, its index (the file order) breaks ties.
    */
-  public record Side(String[] a, String[] b, String[] direction, long[] startMicros, String[] ids) {
+  public record Side(
+      String[] a, String[] b, String[] direction, long[] startMicros, long[] idHigh, long[] idLow) {
     public Side {
       int n = startMicros.length;
       if (a.length != n
           || b.length != n
           || direction.length != n
-          || ids != null && ids.length != n) {
+          || (idHigh == null) != (idLow == null)
+          || idHigh != null && (idHigh.length != n || idLow.length != n)) {
         throw new IllegalArgumentException("the arrays of a side differ in length");
       }
     }
 
     public int size() {
       return startMicros.length;
+    }
+
+    /** Compares the settlement ids of calls {@code i} and {@code j} as PostgreSQL orders uuids. */
+    int compareIds(int i, int j) {
+      int c = Long.compareUnsigned(idHigh[i], idHigh[j]);
+      return c != 0 ? c : Long.compareUnsigned(idLow[i], idLow[j]);
     }
   }
 
@@ -52,10 +60,8 @@ public final class CallPairing {
    */
   public record Pairs(int[] theirOfOurs, int[] ourOfTheirs, int rounds) {}
 
-  private record Key(String a, String b, String direction) {}
-
   public static Pairs pair(Side ours, Side theirs, long windowMicros) {
-    if (ours.ids() == null) {
+    if (ours.idHigh() == null) {
       throw new IllegalArgumentException("our side needs its settlement ids");
     }
     int no = ours.size();
@@ -65,21 +71,47 @@ public final class CallPairing {
     Arrays.fill(theirOfOurs, -1);
     Arrays.fill(ourOfTheirs, -1);
 
-    // Groups by numbers and direction: numbered in the order the partner's calls first show them.
-    Map<Key, Integer> groups = new HashMap<>(Math.max(16, nt * 4 / 3 + 1));
+    // Groups by numbers and direction, numbered in the order the partner's calls first show them:
+    // an open-addressing table of the numbers' and direction's codes (see code), no key objects.
+    Codes codes = new Codes();
+    int capacity = Integer.highestOneBit(Math.max(16, nt * 2)) * 2;
+    long[] slotA = new long[capacity];
+    long[] slotB = new long[capacity];
+    long[] slotDirection = new long[capacity];
+    int[] slotGroup = new int[capacity];
+    Arrays.fill(slotGroup, -1);
+    int mask = capacity - 1;
     int[] theirGroup = new int[nt];
+    int g = 0;
     for (int t = 0; t < nt; t++) {
-      Integer id = groups.size();
-      Integer had = groups.putIfAbsent(key(theirs, t), id);
-      theirGroup[t] = had == null ? id : had;
+      long ka = codes.number(theirs.a()[t]);
+      long kb = codes.number(theirs.b()[t]);
+      long kd = codes.direction(theirs.direction()[t]);
+      int slot = slot(ka, kb, kd, mask);
+      while (slotGroup[slot] >= 0
+          && (slotA[slot] != ka || slotB[slot] != kb || slotDirection[slot] != kd)) {
+        slot = (slot + 1) & mask;
+      }
+      if (slotGroup[slot] < 0) {
+        slotA[slot] = ka;
+        slotB[slot] = kb;
+        slotDirection[slot] = kd;
+        slotGroup[slot] = g++;
+      }
+      theirGroup[t] = slotGroup[slot];
     }
-    int g = groups.size();
     int[] ourGroup = new int[no];
     for (int o = 0; o < no; o++) {
-      Integer id = groups.get(key(ours, o));
-      ourGroup[o] = id == null ? -1 : id;
+      long ka = codes.number(ours.a()[o]);
+      long kb = codes.number(ours.b()[o]);
+      long kd = codes.direction(ours.direction()[o]);
+      int slot = slot(ka, kb, kd, mask);
+      while (slotGroup[slot] >= 0
+          && (slotA[slot] != ka || slotB[slot] != kb || slotDirection[slot] != kd)) {
+        slot = (slot + 1) & mask;
+      }
+      ourGroup[o] = slotGroup[slot];
     }
-    groups = null;
 
     // The members of each group, by index, in one array per side (counting sort).
     int[] theirStart = new int[g + 1];
@@ -139,9 +171,69 @@ public final class CallPairing {
     return new Pairs(theirOfOurs, ourOfTheirs, rounds);
   }
 
-  private static Key key(Side s, int i) {
-    return new Key(
-        s.a()[i] == null ? "" : s.a()[i], s.b()[i] == null ? "" : s.b()[i], s.direction()[i]);
+  private static int slot(long a, long b, long direction, int mask) {
+    long h = a * 0x9E3779B97F4A7C15L + b * 0xC2B2AE3D27D4EB4FL + direction;
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    return (int) h & mask;
+  }
+
+  /**
+   * Numbers and directions as codes that are equal exactly when the texts are: a number in E.164
+   * ({@code +} and 1 to 15 digits) is its digits and their count, withheld (null or empty) one
+   * code, any other text a code of its own; {@code OUT} and {@code IN} fixed codes, any other
+   * direction a code of its own, and a missing direction one that nothing shares.
+   */
+  static final class Codes {
+    private static final long WITHHELD = 1L << 61;
+    private static final long OTHER = 1L << 62;
+    private final Map<String, Long> others = new HashMap<>();
+    private long missing = -1;
+
+    long number(String v) {
+      if (v == null || v.isEmpty()) {
+        return WITHHELD;
+      }
+      int n = v.length();
+      if (n >= 2 && n <= 16 && v.charAt(0) == '+') {
+        long digits = 0;
+        int i = 1;
+        for (; i < n; i++) {
+          char c = v.charAt(i);
+          if (c < '0' || c > '9') {
+            break;
+          }
+          digits = digits * 10 + (c - '0');
+        }
+        if (i == n) {
+          return ((long) (n - 1) << 50) | digits; // 15 digits < 2^50
+        }
+      }
+      return other(v);
+    }
+
+    long direction(String v) {
+      if (v == null) {
+        return missing--; // never equal to another
+      }
+      if (v.equals("OUT")) {
+        return 0;
+      }
+      if (v.equals("IN")) {
+        return 1;
+      }
+      return other(v);
+    }
+
+    private long other(String v) {
+      Long code = others.get(v);
+      if (code == null) {
+        code = OTHER | others.size();
+        others.put(v, code);
+      }
+      return code;
+    }
   }
 
   /** The rounds of one group of several calls. */
@@ -210,7 +302,7 @@ public final class CallPairing {
           b = bestOfTheirs[ct[k]];
           if (b < 0
               || cd[k] < cd[b]
-              || cd[k] == cd[b] && ours.ids()[os[co[k]]].compareTo(ours.ids()[os[co[b]]]) < 0) {
+              || cd[k] == cd[b] && ours.compareIds(os[co[k]], os[co[b]]) < 0) {
             bestOfTheirs[ct[k]] = k;
           }
         }

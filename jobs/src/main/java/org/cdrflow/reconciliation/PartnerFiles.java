@@ -131,7 +131,7 @@ public final class PartnerFiles {
     CallContext cx = new CallContext(file, month);
     MessageDigest md = sha256Digest();
     List<PartnerCall> calls = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> seen = null;
     PartnerFileException problem = null;
     // The number of the last line read (the header is line 1).
     int line = 0;
@@ -185,6 +185,11 @@ public final class PartnerFiles {
             if (chunk.malformed != null) {
               throw chunk.malformed;
             }
+          }
+          if (seen == null) {
+            // Sized for the first block's lines: no rehashing of the call ids in most files.
+            seen = new HashMap<>(Math.max(16, lines.size() * 4 / 3 + 1));
+            calls = new ArrayList<>(lines.size());
           }
           problem = collect(parsed, calls, seen);
         } else {

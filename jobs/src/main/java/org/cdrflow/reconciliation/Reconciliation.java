@@ -252,10 +252,10 @@ public final class Reconciliation {
       }
       OurCalls settled = readOurs(c, partner, month);
       steps.done("read ours");
-      ourCalls = settled.calls().length;
-      for (OurCall o : settled.calls()) {
-        if (o.amount() != null) {
-          ourCallsAmount = ourCallsAmount.add(o.amount());
+      ourCalls = settled.size();
+      for (BigDecimal amount : settled.amount) {
+        if (amount != null) {
+          ourCallsAmount = ourCallsAmount.add(amount);
         }
       }
       CallPairing.Pairs pairs =
@@ -263,21 +263,42 @@ public final class Reconciliation {
               settled.side(), theirSide(their), tol.pairingWindow().toMillis() * 1000L);
       rounds = pairs.rounds();
       steps.done("pair");
-      // Every pair is classified by CallComparison; only what is not a plain match becomes an item.
-      for (int i = 0; i < settled.calls().length; i++) {
-        OurCall o = settled.calls()[i];
+      // Every pair is classified as CallComparison classifies it; a match (most pairs) is only
+      // counted, per product, and only the others become items (their OurCall built for them).
+      long[] matchedByProduct = new long[settled.products.size()];
+      for (int i = 0; i < settled.size(); i++) {
         int row = pairs.theirOfOurs()[i];
         if (row < 0) {
+          OurCall o = settled.call(i);
           count(callCounts, byProduct, o.product(), ReconciliationClass.OURS_ONLY);
           items.add(oursOnly(o));
           continue;
         }
         PartnerCall t = their.get(row);
+        if (CallComparison.matches(
+            Math.floorDiv(settled.startMicros[i], 1000L),
+            settled.seconds[i],
+            settled.products.get(settled.product[i]),
+            settled.amount[i],
+            t,
+            tol)) {
+          matchedByProduct[settled.product[i]]++;
+          continue;
+        }
+        OurCall o = settled.call(i);
         CallComparison.Outcome out = CallComparison.compare(o, t, tol);
         count(callCounts, byProduct, o.product(), out.reconciliationClass());
         if (out.reconciliationClass() != ReconciliationClass.MATCHED) {
           items.add(paired(o, t, out));
         }
+      }
+      for (int p = 0; p < matchedByProduct.length; p++) {
+        // Every product of ours is listed, with its matches (maybe none).
+        String product = settled.products.get(p);
+        callCounts.merge(ReconciliationClass.MATCHED, matchedByProduct[p], Long::sum);
+        byProduct
+            .computeIfAbsent(product, k -> zeroCounts())
+            .merge(ReconciliationClass.MATCHED, matchedByProduct[p], Long::sum);
       }
       for (int row = 0; row < their.size(); row++) {
         if (pairs.ourOfTheirs()[row] < 0) {
@@ -305,8 +326,99 @@ public final class Reconciliation {
         steps.seconds());
   }
 
-  /** Our calls of the partner's month, in the order read, and what pairing looks at of them. */
-  record OurCalls(OurCall[] calls, CallPairing.Side side) {}
+  /**
+   * Our calls of the partner's month, in the order read, as arrays: pairing and the check for a
+   * match read them without an object per call; {@link #call} builds the {@link OurCall} of one
+   * that is not a plain match.
+   */
+  static final class OurCalls {
+    final String[] a;
+    final String[] b;
+    final String[] direction;
+    final long[] idHigh;
+    final long[] idLow;
+    final long[] startMicros;
+    final long[] seconds;
+    final BigDecimal[] amount;
+
+    /** The index of each call's product in {@code products}. */
+    final int[] product;
+
+    /** The products, each once (null, when a row has none, too). */
+    final List<String> products;
+
+    OurCalls(int n, List<String> products) {
+      this(
+          new String[n],
+          new String[n],
+          new String[n],
+          new long[n],
+          new long[n],
+          new long[n],
+          new long[n],
+          new BigDecimal[n],
+          new int[n],
+          products);
+    }
+
+    private OurCalls(
+        String[] a,
+        String[] b,
+        String[] direction,
+        long[] idHigh,
+        long[] idLow,
+        long[] startMicros,
+        long[] seconds,
+        BigDecimal[] amount,
+        int[] product,
+        List<String> products) {
+      this.a = a;
+      this.b = b;
+      this.direction = direction;
+      this.idHigh = idHigh;
+      this.idLow = idLow;
+      this.startMicros = startMicros;
+      this.seconds = seconds;
+      this.amount = amount;
+      this.product = product;
+      this.products = products;
+    }
+
+    int size() {
+      return startMicros.length;
+    }
+
+    /** A copy with room for {@code n} calls (or only the first {@code n}). */
+    OurCalls grown(int n) {
+      return new OurCalls(
+          java.util.Arrays.copyOf(a, n),
+          java.util.Arrays.copyOf(b, n),
+          java.util.Arrays.copyOf(direction, n),
+          java.util.Arrays.copyOf(idHigh, n),
+          java.util.Arrays.copyOf(idLow, n),
+          java.util.Arrays.copyOf(startMicros, n),
+          java.util.Arrays.copyOf(seconds, n),
+          java.util.Arrays.copyOf(amount, n),
+          java.util.Arrays.copyOf(product, n),
+          products);
+    }
+
+    CallPairing.Side side() {
+      return new CallPairing.Side(a, b, direction, startMicros, idHigh, idLow);
+    }
+
+    OurCall call(int i) {
+      long micros = startMicros[i];
+      return new OurCall(
+          new UUID(idHigh[i], idLow[i]).toString(),
+          Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L),
+          seconds[i],
+          direction[i],
+          products.get(product[i]),
+          amount[i]);
+    }
+  }
 
   /**
    * Our settled calls of the partner and month, from {@code finance_settlement_call_v1}, in one
@@ -323,40 +435,40 @@ public final class Reconciliation {
             + "' AND event_date < DATE '"
             + month.plusMonths(1).atDay(1)
             + "') TO STDOUT (FORMAT binary)";
-    List<OurCall> calls = new ArrayList<>();
-    List<String> a = new ArrayList<>();
-    List<String> b = new ArrayList<>();
-    LongList micros = new LongList();
-    Map<String, String> words = new HashMap<>();
+    int capacity = 1024;
+    OurCalls ours = new OurCalls(capacity, new ArrayList<>());
+    Map<String, String> directions = new HashMap<>();
+    Map<String, Integer> productIndex = new HashMap<>();
+    int n = 0;
     try (BinaryCopyReader r = BinaryCopyReader.open(c, copy)) {
       while (r.next()) {
-        long start = r.epochMicros(3);
+        if (n == capacity) {
+          capacity *= 2;
+          ours = ours.grown(capacity);
+        }
+        ours.idHigh[n] = r.uuidHigh(0);
+        ours.idLow[n] = r.uuidLow(0);
+        ours.a[n] = r.text(1);
+        ours.b[n] = r.text(2);
+        ours.startMicros[n] = r.epochMicros(3);
         Integer seconds = r.int4(4);
-        calls.add(
-            new OurCall(
-                r.uuid(0),
-                Instant.ofEpochSecond(
-                    Math.floorDiv(start, 1_000_000L), Math.floorMod(start, 1_000_000L) * 1000L),
-                seconds == null ? 0 : seconds,
-                shared(words, r.text(5)),
-                shared(words, r.text(6)),
-                r.numeric(7)));
-        a.add(r.text(1));
-        b.add(r.text(2));
-        micros.add(start);
+        ours.seconds[n] = seconds == null ? 0 : seconds;
+        String direction = r.text(5);
+        ours.direction[n] =
+            direction == null ? null : directions.computeIfAbsent(direction, k -> k);
+        String product = r.text(6);
+        Integer index = productIndex.get(product);
+        if (index == null) {
+          index = ours.products.size();
+          ours.products.add(product);
+          productIndex.put(product, index);
+        }
+        ours.product[n] = index;
+        ours.amount[n] = r.numeric(7);
+        n++;
       }
     }
-    int n = calls.size();
-    String[] ids = new String[n];
-    String[] directions = new String[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = calls.get(i).settlementId();
-      directions[i] = calls.get(i).direction();
-    }
-    return new OurCalls(
-        calls.toArray(new OurCall[0]),
-        new CallPairing.Side(
-            a.toArray(new String[0]), b.toArray(new String[0]), directions, micros.toArray(), ids));
+    return ours.grown(n);
   }
 
   /** The partner's calls as pairing looks at them; the index is the file order. */
@@ -373,7 +485,7 @@ public final class Reconciliation {
       directions[i] = t.direction();
       micros[i] = micros(t.start());
     }
-    return new CallPairing.Side(a, b, directions, micros, null);
+    return new CallPairing.Side(a, b, directions, micros, null, null);
   }
 
   /**
@@ -385,31 +497,9 @@ public final class Reconciliation {
     return t.getEpochSecond() * 1_000_000L + (long) Math.rint(t.getNano() / 1000.0);
   }
 
-  /** One instance of each direction and product instead of one per row. */
-  private static String shared(Map<String, String> words, String v) {
-    return v == null ? null : words.computeIfAbsent(v, k -> k);
-  }
-
   /** A string literal of SQL (standard_conforming_strings, the default since PostgreSQL 9.1). */
   private static String literal(String v) {
     return "'" + v.replace("'", "''") + "'";
-  }
-
-  /** A growing array of longs. */
-  private static final class LongList {
-    private long[] values = new long[1024];
-    private int size;
-
-    void add(long v) {
-      if (size == values.length) {
-        values = java.util.Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    long[] toArray() {
-      return java.util.Arrays.copyOf(values, size);
-    }
   }
 
   private static void store(

@@ -2,6 +2,7 @@ package org.cdrflow.reconciliation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -166,6 +167,45 @@ class CallPairingTest {
         "one pair a round");
   }
 
+  @Test
+  void numbersAndDirectionsHaveTheSameCodeExactlyWhenTheirTextsAreEqual() {
+    String[] numbers = {
+      null,
+      "",
+      "+",
+      "+0",
+      "+00",
+      "+47",
+      "+470",
+      "+047",
+      "+4791234567",
+      "+04791234567",
+      "4791234567",
+      "+47912345678",
+      "+47 91234567",
+      "+123456789012345",
+      "+1234567890123456",
+      "+999999999999999",
+      "abc",
+      "+47912345a7"
+    };
+    CallPairing.Codes codes = new CallPairing.Codes();
+    for (String x : numbers) {
+      for (String y : numbers) {
+        boolean same = (x == null || x.isEmpty()) ? (y == null || y.isEmpty()) : x.equals(y);
+        assertEquals(same, codes.number(x) == codes.number(y), x + " and " + y);
+      }
+    }
+    String[] directions = {"OUT", "IN", "out", "SIDEWAYS", ""};
+    for (String x : directions) {
+      for (String y : directions) {
+        assertEquals(x.equals(y), codes.direction(x) == codes.direction(y), x + " and " + y);
+      }
+      assertTrue(codes.direction(null) != codes.direction(x), "a missing direction and " + x);
+    }
+    assertTrue(codes.direction(null) != codes.direction(null), "two missing directions");
+  }
+
   private static Call randomCall(Random random, int numbers, int spread) {
     return new Call(
         random.nextInt(5) == 0 ? null : "+479100000" + random.nextInt(numbers),
@@ -177,25 +217,57 @@ class CallPairingTest {
             : random.nextInt(spread) * S + random.nextInt(1_000_000));
   }
 
+  /** Our calls get settlement ids in their order: 00000000-0000-0000-0000-000000000001, ... */
   private static CallPairing.Side ours(List<Call> calls) {
-    String[] ids = new String[calls.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = String.format("00000000-0000-0000-0000-%012d", i + 1);
+    long[] high = new long[calls.size()];
+    long[] low = new long[calls.size()];
+    for (int i = 0; i < low.length; i++) {
+      low[i] = i + 1;
     }
-    return side(calls, ids);
+    return side(calls, high, low);
   }
 
   private static CallPairing.Side theirs(List<Call> calls) {
-    return side(calls, null);
+    return side(calls, null, null);
   }
 
-  private static CallPairing.Side side(List<Call> calls, String[] ids) {
+  private static CallPairing.Side side(List<Call> calls, long[] high, long[] low) {
     return new CallPairing.Side(
         calls.stream().map(Call::a).toArray(String[]::new),
         calls.stream().map(Call::b).toArray(String[]::new),
         calls.stream().map(Call::direction).toArray(String[]::new),
         calls.stream().mapToLong(Call::startMicros).toArray(),
-        ids);
+        high,
+        low);
+  }
+
+  @Test
+  void settlementIdsTieAsPostgreSqlOrdersUuids() {
+    // Unsigned, high half first: 8000… sorts after 7fff…, as the uuids' text and bytes do.
+    java.util.UUID[] ids = {
+      java.util.UUID.fromString("80000000-0000-0000-0000-000000000000"),
+      java.util.UUID.fromString("7fffffff-ffff-ffff-ffff-ffffffffffff"),
+      java.util.UUID.fromString("7fffffff-ffff-ffff-8000-000000000000"),
+      java.util.UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff"),
+      java.util.UUID.fromString("00000000-0000-0000-0000-000000000001")
+    };
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      calls.add(call(0));
+    }
+    CallPairing.Side side =
+        side(
+            calls,
+            Arrays.stream(ids).mapToLong(java.util.UUID::getMostSignificantBits).toArray(),
+            Arrays.stream(ids).mapToLong(java.util.UUID::getLeastSignificantBits).toArray());
+    for (int i = 0; i < ids.length; i++) {
+      for (int j = 0; j < ids.length; j++) {
+        assertEquals(
+            Integer.signum(ids[i].toString().compareTo(ids[j].toString())),
+            Integer.signum(side.compareIds(i, j)),
+            ids[i] + " and " + ids[j]);
+      }
+    }
   }
 
   private record Reference(int[] theirOfOurs, int rounds) {}

@@ -144,6 +144,16 @@ public final class BinaryCopyReader implements AutoCloseable {
     return new UUID(longAt(o), longAt(o + 8)).toString();
   }
 
+  /** The first 8 bytes of a uuid column (not null), as {@link UUID#getMostSignificantBits}. */
+  public long uuidHigh(int field) {
+    return longAt(offsets[field]);
+  }
+
+  /** The last 8 bytes of a uuid column (not null), as {@link UUID#getLeastSignificantBits}. */
+  public long uuidLow(int field) {
+    return longAt(offsets[field] + 8);
+  }
+
   /** A timestamptz column in milliseconds since 1970 (microseconds rounded down). */
   public Long epochMillis(int field) {
     if (lengths[field] < 0) {

@@ -61,6 +61,9 @@ class BinaryCopyReaderTest {
       assertEquals(8, r.fields());
       assertEquals("Ærlig talt ☎", r.text(0));
       assertEquals("11469a10-4b3d-3a1c-a5ca-3c7c0c2c4c86", r.uuid(1));
+      assertEquals(
+          java.util.UUID.fromString("11469a10-4b3d-3a1c-a5ca-3c7c0c2c4c86"),
+          new java.util.UUID(r.uuidHigh(1), r.uuidLow(1)));
       assertEquals(1_790_000_000_123L, r.epochMillis(2));
       assertEquals(1_790_000_000_123_000L, r.epochMicros(2));
       assertEquals((int) LocalDate.of(2026, 9, 15).toEpochDay(), r.epochDay(3));
