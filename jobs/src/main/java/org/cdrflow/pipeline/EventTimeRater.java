@@ -28,6 +28,7 @@ import org.cdrflow.rating.RetailRater;
 import org.cdrflow.rating.TariffDecision;
 import org.cdrflow.rating.TariffRule;
 import org.cdrflow.rating.UsageNotice;
+import org.cdrflow.reference.OsloCalendar;
 import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 
@@ -189,7 +190,8 @@ public class EventTimeRater extends KeyedProcessFunction<String, MediatedCall, I
     PeriodUsage periodUsage = l.periods.get(period);
     if (periodUsage == null) {
       periodUsage = new PeriodUsage();
-      l.forgetPeriodsBefore(YearMonth.parse(period).minusMonths(RETAINED_PERIODS));
+      l.forgetPeriodsBefore(
+          OsloCalendar.monthOf(OsloCalendar.monthIndex(period) - RETAINED_PERIODS));
     }
     PresenceDays days = l.presence;
     if (days == null) {

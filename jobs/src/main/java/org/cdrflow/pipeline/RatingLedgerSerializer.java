@@ -2,7 +2,6 @@ package org.cdrflow.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.YearMonth;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -12,6 +11,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.cdrflow.rating.PeriodUsage;
 import org.cdrflow.rating.PresenceDays;
+import org.cdrflow.reference.OsloCalendar;
 
 /**
  * Writes a {@link RatingLedger} compactly: a format byte, a flags byte, the periods as month
@@ -89,8 +89,7 @@ public final class RatingLedgerSerializer extends TypeSerializerSingleton<Rating
     Varints.writeUnsigned(l.periods.size(), out);
     long previous = 0;
     for (Map.Entry<String, PeriodUsage> e : l.periods.entrySet()) {
-      YearMonth m = YearMonth.parse(e.getKey());
-      long month = m.getYear() * 12L + m.getMonthValue() - 1;
+      long month = OsloCalendar.monthIndex(e.getKey());
       Varints.writeSigned(month - previous, out);
       previous = month;
       PeriodUsage u = e.getValue();
@@ -156,7 +155,7 @@ public final class RatingLedgerSerializer extends TypeSerializerSingleton<Rating
         in.readFully(b);
         u.roamingCountries = new String(b, StandardCharsets.UTF_8);
       }
-      l.periods.put(YearMonth.of((int) (month / 12), (int) (month % 12) + 1).toString(), u);
+      l.periods.put(OsloCalendar.monthOf(month).toString(), u);
     }
     if ((flags & HAS_PRESENCE) != 0) {
       PresenceDays p = new PresenceDays();

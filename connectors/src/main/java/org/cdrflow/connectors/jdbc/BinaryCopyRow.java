@@ -2,10 +2,11 @@ package org.cdrflow.connectors.jdbc;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import org.cdrflow.reference.OsloCalendar;
 
 /**
  * One tuple of PostgreSQL's binary {@code COPY} format: a 16-bit field count, then per field a
@@ -135,8 +136,8 @@ final class BinaryCopyRow {
         case DATE -> {
           LocalDate day;
           try {
-            day = LocalDate.parse(value);
-          } catch (DateTimeParseException e) {
+            day = OsloCalendar.isoDate(value);
+          } catch (DateTimeException e) {
             throw unreadable("an ISO date");
           }
           dateField(day);
