@@ -32,15 +32,16 @@ import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.shaded.guava33.com.google.common.hash.Hashing;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 import org.cdrflow.fraud.FraudAlert;
+import org.cdrflow.fraud.FraudDetection;
 import org.cdrflow.fraud.FraudDetectionFunction;
-import org.cdrflow.fraud.FraudDetectionOperator;
 import org.cdrflow.pipeline.StateKeySerializer;
 import org.cdrflow.rating.InvoiceLine;
 import org.cdrflow.reference.ReferenceDataProvider;
@@ -59,31 +60,97 @@ final class FraudCost {
   private FraudCost() {}
 
   /**
-   * The CPU the detection function adds per rated line, measured apart from the pipeline
-   * (docs/benchmarks.md, "Fraud detection"): the feed's rated lines, in event-time order, run twice
-   * through a one-slot local job, source → keyed by subscription → a keyed function → discard, once
-   * with the real {@link FraudDetectionFunction} and once with a function that does nothing, on the
-   * Flink settings given (the state backend). Each run clocks its keyed task thread from the
-   * function's open to its close (the end of input, after the final watermark fired every timer);
-   * the difference is what detection's per-line work costs, state access and timers included. A
-   * thread's CPU time does not grow when other processes crowd the cores, unlike the difference of
-   * two whole-pipeline runs.
+   * The CPU the detection stage adds per rated line, measured apart from the pipeline
+   * (docs/benchmarks.md, "Fraud detection"): the feed's rated lines, in event-time order, go
+   * through a local job at {@code runs.parallelism}, source → keyed by subscription → the stage →
+   * discard, once with the whole detection stage as the job wires it ({@link
+   * FraudDetection#attach}: the detection operator and the plan's judge behind it) and once with a
+   * keyed function that does nothing, on the Flink settings given (the state backend), with the
+   * operator's cache of {@code runs.cachedSubscriptions} per subtask. Two clocks, from the keyed
+   * function's first open to the close of the job's last task:
    *
-   * @return nanoseconds of CPU per line: {@code [with detection, without]}
+   * <ul>
+   *   <li>the JVM's CPU time (every thread: the stage's tasks, the judge, the garbage collector,
+   *       the JIT, RocksDB's flushes and compactions), the figure the target is about;
+   *   <li>the CPU time of the keyed task threads alone, which other work in the JVM does not move.
+   * </ul>
+   *
+   * The difference of the two runs is what detection costs, state access, timers and the write-back
+   * at checkpoints included: with {@code runs.linesPerCheckpoint} above 0 the runs checkpoint as
+   * often per line as the job did (the interval is in the result). Each run is repeated and the
+   * median taken, after a warm-up run that lets the JIT compile detection's code.
    */
-  static double[] detectionNanosPerLine(
-      List<InvoiceLine> lines, ReferenceDataProvider reference, Map<String, String> flink)
+  static PerLine detectionNanosPerLine(
+      List<InvoiceLine> lines,
+      ReferenceDataProvider reference,
+      Map<String, String> flink,
+      Runs runs)
       throws Exception {
+    int parallelism = runs.parallelism();
+    int cachedSubscriptions = runs.cachedSubscriptions();
+    long linesPerCheckpoint = runs.linesPerCheckpoint();
     LINES = lines;
+    Path checkpoints = Files.createTempDirectory("fraud-cost-checkpoints");
     try {
-      // A warm-up run first: the JIT compiles detection's code before either clocked run.
-      runIsolated(new Clocked(reference), flink);
-      long with = runIsolated(new Clocked(reference), flink);
-      long without = runIsolated(new Idle(), flink);
-      return new double[] {with / (double) lines.size(), without / (double) lines.size()};
+      runIsolated(true, reference, flink, parallelism, cachedSubscriptions);
+      Map<String, String> clocked = new HashMap<>(flink);
+      long intervalMs = 0;
+      if (linesPerCheckpoint > 0) {
+        // The job writes the changed subscriptions back at every checkpoint: as many lines per
+        // checkpoint here as in the job, at the pace of the warm-up run.
+        double linesPerMs = lines.size() / (CLOCK.wallNanos() / 1e6);
+        intervalMs = Math.max(10, Math.round(linesPerCheckpoint / linesPerMs));
+        clocked.put("execution.checkpointing.interval", intervalMs + "ms");
+        clocked.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+      }
+      long[][] with = new long[runs.repeats()][];
+      long[][] idle = new long[runs.repeats()][];
+      for (int i = 0; i < runs.repeats(); i++) {
+        with[i] = runIsolated(true, reference, clocked, parallelism, cachedSubscriptions);
+        idle[i] = runIsolated(false, reference, clocked, parallelism, cachedSubscriptions);
+      }
+      double n = lines.size();
+      return new PerLine(
+          median(with, 0) / n,
+          median(idle, 0) / n,
+          median(with, 1) / n,
+          median(idle, 1) / n,
+          intervalMs);
     } finally {
       LINES = List.of();
+      Directories.delete(checkpoints);
     }
+  }
+
+  /**
+   * How the isolated runs go: at {@code parallelism}, the operator's cache of {@code
+   * cachedSubscriptions} per subtask, a checkpoint every {@code linesPerCheckpoint} lines (0:
+   * none), {@code repeats} runs of each kind (the median counts).
+   */
+  record Runs(int parallelism, int cachedSubscriptions, long linesPerCheckpoint, int repeats) {}
+
+  /**
+   * CPU nanoseconds per line of the isolated runs: the keyed task threads' and the whole JVM's,
+   * with the detection stage and with the idle function.
+   */
+  record PerLine(
+      double taskWith, double taskIdle, double jvmWith, double jvmIdle, long checkpointMs) {
+    double taskAdded() {
+      return taskWith - taskIdle;
+    }
+
+    double jvmAdded() {
+      return jvmWith - jvmIdle;
+    }
+  }
+
+  private static double median(long[][] runs, int clock) {
+    long[] v = new long[runs.length];
+    for (int i = 0; i < runs.length; i++) {
+      v[i] = runs[i][clock];
+    }
+    java.util.Arrays.sort(v);
+    return v[v.length / 2];
   }
 
   /** The bench feed's rated lines with what detection reads, in event-time order. */
@@ -130,40 +197,121 @@ final class FraudCost {
   /** The lines the isolated runs read: the local job runs in this JVM and class loader. */
   private static volatile List<InvoiceLine> LINES = List.of();
 
-  /** CPU nanoseconds of the last isolated run's keyed task thread, open to close. */
-  private static final AtomicLong CLOCKED = new AtomicLong();
+  /** The clocks of the isolated run going on (its tasks run in this JVM and class loader). */
+  private static final RunClock CLOCK = new RunClock();
 
   private static final String ISOLATED_TASK = "bench detection alone";
 
-  private static long runIsolated(
-      KeyedProcessFunction<String, InvoiceLine, FraudAlert> function, Map<String, String> flink)
+  /**
+   * One isolated run; returns its CPU nanoseconds: {@code [keyed task threads, whole JVM]}.
+   *
+   * @param detection the detection stage, else the idle function
+   */
+  private static long[] runIsolated(
+      boolean detection,
+      ReferenceDataProvider reference,
+      Map<String, String> flink,
+      int parallelism,
+      int cachedSubscriptions)
       throws Exception {
     Configuration conf = Configuration.fromMap(flink);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     int n = LINES.size();
-    CLOCKED.set(-1);
-    KeyedStream<InvoiceLine, String> keyed =
+    CLOCK.reset(parallelism);
+    // Keyed by subscription, then declared keyed as the rater's lines are in the job (the
+    // identity map keeps the partitioning).
+    DataStream<InvoiceLine> byKey =
         env.fromSequence(0, n - 1)
             .map(i -> LINES.get((int) (long) i))
             .returns(TypeInformation.of(InvoiceLine.class))
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<InvoiceLine>forBoundedOutOfOrderness(Duration.ofMinutes(2))
                     .withTimestampAssigner((l, t) -> l.eventStart))
-            .keyBy((InvoiceLine l) -> l.subscriptionId, StateKeySerializer.TYPE);
-    // Detection runs in its own operator, as in the job (FraudDetection); the idle function in
-    // Flink's plain keyed operator.
-    SingleOutputStreamOperator<FraudAlert> out =
-        function instanceof FraudDetectionFunction detection
-            ? keyed.transform(
-                ISOLATED_TASK, Types.POJO(FraudAlert.class), new FraudDetectionOperator(detection))
-            : keyed.process(function).returns(Types.POJO(FraudAlert.class));
-    out.name(ISOLATED_TASK).sinkTo(new DiscardingSink<>());
+            .keyBy((InvoiceLine l) -> l.subscriptionId, StateKeySerializer.TYPE)
+            .map(l -> l)
+            .returns(TypeInformation.of(InvoiceLine.class));
+    DataStream<FraudAlert> out =
+        detection
+            ? FraudDetection.attach(
+                byKey, new Clocked(reference), cachedSubscriptions, reference, null, null)
+            : DataStreamUtils.reinterpretAsKeyedStream(
+                    byKey, (InvoiceLine l) -> l.subscriptionId, StateKeySerializer.TYPE)
+                .process(new Idle())
+                .returns(Types.POJO(FraudAlert.class));
+    // The last task: its close ends the run's clock, after the plan's judge has done its work.
+    out.process(new End()).returns(Types.POJO(FraudAlert.class)).sinkTo(new DiscardingSink<>());
     env.execute(ISOLATED_TASK);
-    long nanos = CLOCKED.get();
-    if (nanos < 0) {
-      throw new IllegalStateException("the isolated detection run did not report its CPU time");
+    return CLOCK.result();
+  }
+
+  /**
+   * The CPU clocks of one isolated run: the keyed task threads, each from its function's open to
+   * its close, and the JVM from the first keyed open to the last close of the job's final task.
+   */
+  private static final class RunClock {
+    private final AtomicLong taskNanos = new AtomicLong();
+    private final AtomicLong tasksClosed = new AtomicLong();
+    private final AtomicLong jvmStart = new AtomicLong();
+    private final AtomicLong jvmEnd = new AtomicLong();
+    private final AtomicLong wallStart = new AtomicLong();
+    private final AtomicLong wallEnd = new AtomicLong();
+    private volatile int parallelism;
+
+    void reset(int parallelism) {
+      this.parallelism = parallelism;
+      taskNanos.set(0);
+      tasksClosed.set(0);
+      jvmStart.set(-1);
+      jvmEnd.set(-1);
+      wallStart.set(0);
+      wallEnd.set(0);
     }
-    return nanos;
+
+    /** Wall time of the last run, from the first keyed open to the last close. */
+    long wallNanos() {
+      return Math.max(1, wallEnd.get() - wallStart.get());
+    }
+
+    /** At a keyed function's open: its thread's CPU time, and the JVM's at the first. */
+    long opened() {
+      if (jvmStart.compareAndSet(-1, jvmCpuNanos())) {
+        wallStart.set(System.nanoTime());
+      }
+      return threadCpuNanos();
+    }
+
+    void closed(long threadStart) {
+      taskNanos.addAndGet(threadCpuNanos() - threadStart);
+      tasksClosed.incrementAndGet();
+    }
+
+    void ended() {
+      jvmEnd.accumulateAndGet(jvmCpuNanos(), Math::max);
+      wallEnd.accumulateAndGet(System.nanoTime(), Math::max);
+    }
+
+    long[] result() {
+      if (tasksClosed.get() != parallelism || jvmStart.get() < 0 || jvmEnd.get() < 0) {
+        throw new IllegalStateException(
+            "the isolated detection run did not report its CPU time: "
+                + tasksClosed.get()
+                + " of "
+                + parallelism
+                + " keyed tasks");
+      }
+      return new long[] {taskNanos.get(), jvmEnd.get() - jvmStart.get()};
+    }
+
+    private static long threadCpuNanos() {
+      return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static long jvmCpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
   }
 
   /** The real detection function, its task thread clocked from open to close. */
@@ -178,12 +326,12 @@ final class FraudCost {
     @Override
     public void open(OpenContext ctx) {
       super.open(ctx);
-      startNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      startNanos = CLOCK.opened();
     }
 
     @Override
     public void close() {
-      CLOCKED.set(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startNanos);
+      CLOCK.closed(startNanos);
       super.close();
     }
   }
@@ -195,7 +343,7 @@ final class FraudCost {
 
     @Override
     public void open(OpenContext ctx) {
-      startNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      startNanos = CLOCK.opened();
     }
 
     @Override
@@ -203,7 +351,22 @@ final class FraudCost {
 
     @Override
     public void close() {
-      CLOCKED.set(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startNanos);
+      CLOCK.closed(startNanos);
+    }
+  }
+
+  /** Passes the alerts on; its close, after every input ended, stops the JVM's clock. */
+  private static final class End extends ProcessFunction<FraudAlert, FraudAlert> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(FraudAlert alert, Context ctx, Collector<FraudAlert> out) {
+      out.collect(alert);
+    }
+
+    @Override
+    public void close() {
+      CLOCK.ended();
     }
   }
 

@@ -65,10 +65,14 @@ final class HeldCalls {
     return new Count(calls, bytes);
   }
 
-  /** Per subscription: held calls and their bytes (event time, flag, list of calls per entry). */
+  /**
+   * Per subscription: held calls and their bytes (event time, flag, list of calls per entry, and
+   * the event-time timer that rates them: its time and the subscription's key).
+   */
   static final class Reader extends KeyedStateReaderFunction<String, long[]> {
     private transient MapState<Long, List<MediatedCall>> held;
     private transient TypeSerializer<List<MediatedCall>> lists;
+    private transient TypeSerializer<String> keys;
     private transient DataOutputSerializer buffer;
 
     @Override
@@ -76,18 +80,22 @@ final class HeldCalls {
       TypeInformation<List<MediatedCall>> type = Types.LIST(EventTimeRater.CALL_STATE_TYPE);
       held = getRuntimeContext().getMapState(new MapStateDescriptor<>("held", Types.LONG, type));
       lists = type.createSerializer(new SerializerConfigImpl());
+      keys = StateKeySerializer.TYPE.createSerializer(new SerializerConfigImpl());
       buffer = new DataOutputSerializer(4096);
     }
 
     @Override
     public void readKey(String key, Context ctx, Collector<long[]> out) throws Exception {
+      buffer.clear();
+      keys.serialize(key, buffer);
+      int timerBytes = Long.BYTES + buffer.length();
       long calls = 0;
       long bytes = 0;
       for (Map.Entry<Long, List<MediatedCall>> e : held.entries()) {
         buffer.clear();
         lists.serialize(e.getValue(), buffer);
         calls += e.getValue().size();
-        bytes += Long.BYTES + 1 + buffer.length();
+        bytes += Long.BYTES + 1 + buffer.length() + timerBytes;
       }
       if (calls > 0) {
         out.collect(new long[] {calls, bytes + Integer.BYTES});

@@ -23,6 +23,28 @@ public final class FraudDetection {
       ReferenceDataProvider reference,
       Sink<FraudAlert> table,
       Sink<FraudAlert> topic) {
+    return attach(
+        lines,
+        new FraudDetectionFunction(reference),
+        FraudDetectionOperator.CACHED_SUBSCRIPTIONS,
+        reference,
+        table,
+        topic);
+  }
+
+  /**
+   * Adds the stage with the detection function given (the bench clocks a subclass of it) and {@code
+   * cachedSubscriptions} kept on the heap per subtask ({@code
+   * fraud.detection.cached-subscriptions}); {@code lines} must be partitioned by subscription
+   * already.
+   */
+  public static DataStream<FraudAlert> attach(
+      DataStream<InvoiceLine> lines,
+      FraudDetectionFunction detection,
+      int cachedSubscriptions,
+      ReferenceDataProvider reference,
+      Sink<FraudAlert> table,
+      Sink<FraudAlert> topic) {
     // The rater is keyed by the same subscription id, at the same parallelism and max parallelism:
     // every line is already in the subtask that owns its key, so detection is chained to the rater
     // instead of crossing a shuffle (each line serialized, sent and read back). Its keyed state,
@@ -34,7 +56,7 @@ public final class FraudDetection {
             .transform(
                 "Detect abnormal usage",
                 Types.POJO(FraudAlert.class),
-                new FraudDetectionOperator(new FraudDetectionFunction(reference)))
+                new FraudDetectionOperator(detection, cachedSubscriptions))
             .uid("detect-fraud")
             .name("Detect abnormal usage");
     // New subscriptions' USAGE_SPIKE is judged against their plan's average day, which needs the

@@ -1,14 +1,20 @@
 package org.cdrflow.fraud;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
@@ -53,6 +59,15 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
   private transient KeyContext keys;
   private transient int capacity;
 
+  /** Null: the timers are Flink's ({@link #keepDeadlines}). */
+  private transient SubscriptionDeadlines deadlines;
+
+  /**
+   * The watermark being processed while the operator fires deadlines: Flink's timer service moves
+   * its own only after them.
+   */
+  private transient long sweepWatermark = Long.MIN_VALUE;
+
   public FraudDetectionFunction(ReferenceDataProvider reference) {
     this.reference = reference;
   }
@@ -71,6 +86,8 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
               getRuntimeContext().getMetricGroup(), severity));
     }
     activity = getRuntimeContext().getState(declaredState());
+    // Not an initializer: a transient field is 0 once the function comes out of the job graph.
+    sweepWatermark = Long.MIN_VALUE;
   }
 
   /**
@@ -128,7 +145,7 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
         detector.observe(a, observed(line, ref), subject, ref::fraudRulesAt, retain);
     emit(alerts, ctx.timerService().currentProcessingTime(), out);
     if (closing != null) {
-      ctx.output(SUBSCRIPTION_DAYS, closing);
+      handClosedDay(ctx, closing);
     }
     if (planId != null && a.day == line.eventDate && FraudDetector.isNew(a)) {
       for (FraudRule r : ref.fraudRulesAt(Instant.ofEpochMilli(line.eventStart))) {
@@ -147,7 +164,7 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     // a day is open: the day's end forgets those the longest window no longer reaches, and
     // registers one for the rest (onTimer).
     if (a.day >= 0 && a.day != dayBefore) {
-      ctx.timerService().registerEventTimeTimer(FraudDetector.dayStart(a.day + 1) - 1);
+      schedule(ctx.timerService(), line.subscriptionId, FraudDetector.dayStart(a.day + 1) - 1);
     }
   }
 
@@ -163,7 +180,7 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     FraudDetector.Subject subject = new FraudDetector.Subject(key, a.accountId, a.planId);
     if (a.day >= 0 && timestamp >= FraudDetector.dayStart(a.day + 1) - 1) {
       if (a.planId != null) {
-        ctx.output(SUBSCRIPTION_DAYS, SubscriptionDayUsage.of(a, subject, true, a.dayLast));
+        handClosedDay(ctx, SubscriptionDayUsage.of(a, subject, true, a.dayLast));
       }
       emit(
           detector.closeDay(a, subject, ref::fraudRulesAt),
@@ -176,14 +193,16 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
       // No day open, so no day's end to come: a timer for when the newest event leaves the window.
       long until = roundUp(a.times[a.size - 1] + retain);
       if (until > timestamp) {
-        ctx.timerService().registerEventTimeTimer(until);
+        schedule(ctx.timerService(), key, until);
       }
     }
     if (a.retireAt != 0 && timestamp >= a.retireAt) {
       a.retireAt = 0;
     }
     long retireDue = FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER;
-    boolean drained = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    long watermark =
+        sweepWatermark != Long.MIN_VALUE ? sweepWatermark : ctx.timerService().currentWatermark();
+    boolean drained = watermark == Long.MAX_VALUE;
     if (a.size == 0 && a.day < 0 && !drained && timestamp >= retireDue) {
       // A month without usage: nothing left to compare a day with.
       if (cache != null) {
@@ -195,10 +214,124 @@ public class FraudDetectionFunction extends KeyedProcessFunction<String, Invoice
     // One retirement timer at a time: when it fires before the month is over (days came since),
     // the next one is registered then, instead of one per day.
     if (a.historyDay >= 0 && a.retireAt == 0 && retireDue > timestamp) {
-      ctx.timerService().registerEventTimeTimer(retireDue);
+      schedule(ctx.timerService(), key, retireDue);
       a.retireAt = retireDue;
     }
     store(key, a);
+  }
+
+  /**
+   * Sends a closed day to the plan's judge, or adds it to the sums the operator sends ({@link
+   * #sumClosedDays}).
+   */
+  private void handClosedDay(Context ctx, SubscriptionDayUsage day) {
+    if (closedDays == null) {
+      ctx.output(SUBSCRIPTION_DAYS, day);
+      return;
+    }
+    long[] sum = closedDays.computeIfAbsent(new PlanDay(day.planId, day.day), k -> new long[2]);
+    sum[0] += day.amountOre;
+    sum[1]++;
+  }
+
+  /**
+   * Sums the closed days per plan and day instead of sending each ({@link FraudDetectionOperator}):
+   * the plan's judge needs only the sum and the count of subscription-days, and one record per
+   * subscription-day through the shuffle and the judge's state cost as much as detection itself on
+   * a feed where most lines open a day. The operator hands the sums on ({@link #handOnClosedDays})
+   * before every watermark it passes on and every checkpoint barrier, and at the end of input.
+   */
+  void sumClosedDays() {
+    closedDays = new HashMap<>();
+  }
+
+  /** The sums of closed days since the last call, each as one record for the plan's judge. */
+  void handOnClosedDays(java.util.function.Consumer<SubscriptionDayUsage> out) {
+    if (closedDays == null || closedDays.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<PlanDay, long[]> e : closedDays.entrySet()) {
+      out.accept(
+          SubscriptionDayUsage.closedSum(
+              e.getKey().planId(),
+              e.getKey().day(),
+              e.getValue()[0],
+              Math.toIntExact(e.getValue()[1])));
+    }
+    closedDays.clear();
+  }
+
+  private record PlanDay(String planId, int day) {}
+
+  /** Null: closed days go to the judge one by one ({@link #sumClosedDays}). */
+  private transient Map<PlanDay, long[]> closedDays;
+
+  /**
+   * Flink's timer service, or the operator's deadlines when it keeps them ({@link #keepDeadlines}).
+   */
+  private void schedule(TimerService flink, String key, long time) {
+    if (deadlines != null) {
+      deadlines.add(time, key);
+    } else {
+      flink.registerEventTimeTimer(time);
+    }
+  }
+
+  /**
+   * Keeps this subtask's timers in {@code deadlines} instead of Flink's timer service ({@link
+   * FraudDetectionOperator}, docs/fraud.md "State"), and derives them from the state restored, if
+   * any: a subscription with an open day is due at the day's end, one with recent events but no
+   * open day when the newest leaves the longest window, one with a pending retirement then, and one
+   * with a history but nothing pending a month after its last day. Reads every subscription of the
+   * subtask once.
+   */
+  void keepDeadlines(KeyedStateBackend<String> backend, SubscriptionDeadlines deadlines)
+      throws Exception {
+    this.deadlines = deadlines;
+    List<String> keys;
+    try (Stream<String> restored = backend.getKeys(ACTIVITY_STATE, VoidNamespace.INSTANCE)) {
+      keys = restored.collect(Collectors.toList());
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    long retain = reference.current().longestFraudWindowMillis();
+    for (String key : keys) {
+      backend.setCurrentKey(key);
+      SubscriptionActivity a = activity.value();
+      if (a == null) {
+        continue;
+      }
+      if (a.day >= 0) {
+        deadlines.add(FraudDetector.dayStart(a.day + 1) - 1, key);
+      } else if (a.size > 0) {
+        deadlines.add(roundUp(a.times[a.size - 1] + retain), key);
+      }
+      if (a.retireAt != 0) {
+        deadlines.add(a.retireAt, key);
+      } else if (a.day < 0 && a.historyDay >= 0) {
+        deadlines.add(FraudDetector.dayStart(a.historyDay + 1) + RETIRE_AFTER, key);
+      }
+    }
+  }
+
+  /**
+   * Fires {@code subscription}'s deadline at {@code time} as its timer would fire, through {@code
+   * timers} (the operator's {@code onEventTime}, which sets the output's timestamp and the timer
+   * context), while the watermark {@code watermark} is being processed.
+   */
+  void fireDeadline(long watermark, ThrowingRunnable timers) throws Exception {
+    sweepWatermark = watermark;
+    try {
+      timers.run();
+    } finally {
+      sweepWatermark = Long.MIN_VALUE;
+    }
+  }
+
+  /** A step that may throw, for {@link #fireDeadline}. */
+  interface ThrowingRunnable {
+    void run() throws Exception;
   }
 
   /**

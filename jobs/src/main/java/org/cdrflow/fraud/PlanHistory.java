@@ -27,6 +27,11 @@ public class PlanHistory {
 
   /** Adds one subscription's closed day. */
   void add(int day, long amountOre) {
+    add(day, amountOre, 1);
+  }
+
+  /** Adds the closed days of {@code subscriptionDays} subscriptions, summed. */
+  void add(int day, long amountOre, int subscriptionDays) {
     int at = Arrays.binarySearch(days, day);
     if (at < 0) {
       at = -at - 1;
@@ -42,7 +47,7 @@ public class PlanHistory {
       subscriptions[at] = 0;
     }
     amountsOre[at] += amountOre;
-    subscriptions[at]++;
+    subscriptions[at] += subscriptionDays;
     forgetBefore(days[days.length - 1] - KEPT_DAYS + 1);
   }
 

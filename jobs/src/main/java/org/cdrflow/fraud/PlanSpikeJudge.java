@@ -83,7 +83,8 @@ public class PlanSpikeJudge extends KeyedProcessFunction<String, SubscriptionDay
       if (h == null) {
         h = new PlanHistory();
       }
-      h.add(u.day, u.amountOre);
+      // Detection sums closed days per plan and day before it sends them (subscriptionDays).
+      h.add(u.day, u.amountOre, Math.max(1, u.subscriptionDays));
       history.update(h);
       return;
     }

@@ -28,7 +28,27 @@ public class SubscriptionDayUsage {
   public long firstEvent;
   public long lastEvent;
 
+  /**
+   * A closed day summed over subscriptions by detection before it is sent ({@link
+   * FraudDetectionOperator}): how many subscriptions' days {@link #amountOre} holds, without their
+   * ids. 0 is one subscription's day (sent one by one, or by an earlier build).
+   */
+  public int subscriptionDays;
+
   public SubscriptionDayUsage() {}
+
+  /** The closed days of {@code subscriptionDays} subscriptions of a plan, summed. */
+  static SubscriptionDayUsage closedSum(
+      String planId, int day, long amountOre, int subscriptionDays) {
+    SubscriptionDayUsage u = new SubscriptionDayUsage();
+    u.planId = planId;
+    u.day = day;
+    u.closed = true;
+    u.eventTime = FraudDetector.dayStart(day + 1) - 1;
+    u.amountOre = amountOre;
+    u.subscriptionDays = subscriptionDays;
+    return u;
+  }
 
   static SubscriptionDayUsage of(
       SubscriptionActivity a, FraudDetector.Subject subject, boolean closed, long eventTime) {

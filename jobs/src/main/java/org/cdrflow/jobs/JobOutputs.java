@@ -83,6 +83,7 @@ public final class JobOutputs {
             config.duration(CdrflowConfig.AUDIT_CHECK_IN_FLIGHT)),
         config.get(CdrflowConfig.STATE_END_CHECK_INTERVAL) == null
             ? null
-            : config.duration(CdrflowConfig.STATE_END_CHECK_INTERVAL));
+            : config.duration(CdrflowConfig.STATE_END_CHECK_INTERVAL),
+        config.integer(CdrflowConfig.FRAUD_CACHED_SUBSCRIPTIONS));
   }
 }

@@ -14,6 +14,8 @@ import org.cdrflow.cdr.IncomingCdr;
 import org.cdrflow.domain.MediatedCall;
 import org.cdrflow.fraud.FraudAlert;
 import org.cdrflow.fraud.FraudDetection;
+import org.cdrflow.fraud.FraudDetectionFunction;
+import org.cdrflow.fraud.FraudDetectionOperator;
 import org.cdrflow.pipeline.AuditBalance;
 import org.cdrflow.pipeline.AuditCombiner;
 import org.cdrflow.pipeline.AuditEvent;
@@ -57,8 +59,33 @@ public final class MediationJob {
       long aggregateFlushMs,
       StateLineage lineage,
       AuditWatch.Settings auditCheck,
-      Duration endCheckInterval)
+      Duration endCheckInterval,
+      int fraudCachedSubscriptions)
       implements Serializable {
+    /** With the detection stage's cache at its default size. */
+    public Settings(
+        String homeOperatorId,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration partialTimeout,
+        Duration dedupWindow,
+        long aggregateFlushMs,
+        StateLineage lineage,
+        AuditWatch.Settings auditCheck,
+        Duration endCheckInterval) {
+      this(
+          homeOperatorId,
+          outOfOrderness,
+          idleness,
+          partialTimeout,
+          dedupWindow,
+          aggregateFlushMs,
+          lineage,
+          auditCheck,
+          endCheckInterval,
+          FraudDetectionOperator.CACHED_SUBSCRIPTIONS);
+    }
+
     /**
      * With the built-in end checks (a day for subscriptions, an hour for settlement days and audit
      * hours); {@code endCheckInterval} ({@code state.end-check-interval}) replaces all three.
@@ -172,7 +199,13 @@ public final class MediationJob {
 
     // Abnormal-usage detection: a side branch on the rated lines (docs/fraud.md).
     if (outputs.fraudAlertTable() != null || outputs.fraudAlertTopic() != null) {
-      FraudDetection.attach(lines, reference, outputs.fraudAlertTable(), outputs.fraudAlertTopic());
+      FraudDetection.attach(
+          lines,
+          new FraudDetectionFunction(reference),
+          settings.fraudCachedSubscriptions(),
+          reference,
+          outputs.fraudAlertTable(),
+          outputs.fraudAlertTopic());
     }
 
     // Settlement reads the assembled calls beside the rater: a call is settled whatever its retail

@@ -51,15 +51,7 @@ public final class CallAssemblySerializer extends TypeSerializerSingleton<CallAs
     if (from == null) {
       return null;
     }
-    CallAssemblyState c = new CallAssemblyState();
-    c.seenLow = from.seenLow;
-    c.seenHigh = from.seenHigh == null ? null : from.seenHigh.clone();
-    c.emitted = from.emitted;
-    c.lastSequence = from.lastSequence;
-    c.newestPartialEventTime = from.newestPartialEventTime;
-    c.timer = from.timer;
-    c.pending = from.pending;
-    return c;
+    return from.copy();
   }
 
   @Override

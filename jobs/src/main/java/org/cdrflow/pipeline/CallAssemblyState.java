@@ -22,6 +22,19 @@ public class CallAssemblyState {
 
   public CallAssemblyState() {}
 
+  /** A deep copy (the heap state backend's copy-on-write snapshots need one). */
+  public CallAssemblyState copy() {
+    CallAssemblyState c = new CallAssemblyState();
+    c.seenLow = seenLow;
+    c.seenHigh = seenHigh == null ? null : seenHigh.clone();
+    c.emitted = emitted;
+    c.lastSequence = lastSequence;
+    c.newestPartialEventTime = newestPartialEventTime;
+    c.timer = timer;
+    c.pending = pending;
+    return c;
+  }
+
   public boolean hasSeen(int seq) {
     if (seq < 64) {
       return (seenLow & (1L << seq)) != 0;

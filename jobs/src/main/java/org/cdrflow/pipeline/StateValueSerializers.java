@@ -144,15 +144,7 @@ public final class StateValueSerializers {
       if (from == null) {
         return null;
       }
-      CallAssemblyState c = new CallAssemblyState();
-      c.emitted = from.emitted;
-      c.lastSequence = from.lastSequence;
-      c.newestPartialEventTime = from.newestPartialEventTime;
-      c.pending = from.pending;
-      c.seenHigh = from.seenHigh == null ? null : from.seenHigh.clone();
-      c.seenLow = from.seenLow;
-      c.timer = from.timer;
-      return c;
+      return from.copy();
     }
 
     @Override

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The detection function's added CPU per line on a synthetic feed, without the embedded stack
  * (docs/benchmarks.md, "Fraud detection"): runs only when asked, e.g. {@code -DargLine="-Xmx3g
  * -Dprobe.lines=120000"} ({@code -Dprobe.backends=hashmap} for one backend, {@code
- * -Dprobe.flink=KEY=VALUE,...} for more Flink settings).
+ * -Dprobe.subscriptions=20000 -Dprobe.days=30} for a feed like the bench's, {@code
+ * -Dprobe.parallelism=2}, {@code -Dprobe.flink=KEY=VALUE,...} for more Flink settings).
  */
 class FraudCostProbeTest {
   @Test
@@ -36,12 +37,17 @@ class FraudCostProbeTest {
     Random rnd = new Random(1);
     List<InvoiceLine> lines = new ArrayList<>();
     int n = Integer.getInteger("probe.lines", 60_000);
+    // 6,000 subscriptions over 3 days by default: several lines per subscription a day. The bench's
+    // feed is sparser: -Dprobe.subscriptions=20000 -Dprobe.days=30 gives about one line per
+    // subscription every three days, so that nearly every line opens a day.
+    int subscriptions = Integer.getInteger("probe.subscriptions", 6_000);
+    int days = Integer.getInteger("probe.days", 3);
     String[] svc = {"VOICE", "VOICE", "SMS", "DATA"};
     for (int i = 0; i < n; i++) {
       InvoiceLine l = new InvoiceLine();
-      long t = t0 + (long) i * (3L * 86_400_000L / n);
+      long t = t0 + (long) i * (days * 86_400_000L / n);
       l.lineId = "L" + i;
-      l.subscriptionId = "SUB-" + rnd.nextInt(6_000);
+      l.subscriptionId = "SUB-" + rnd.nextInt(subscriptions);
       l.accountId = "ACC" + l.subscriptionId;
       l.planId = "PLAN_S";
       l.msisdn = "+4791000101";
@@ -66,10 +72,27 @@ class FraudCostProbeTest {
           flink.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
       }
-      double[] ns = FraudCost.detectionNanosPerLine(lines, ReferenceDataProvider.fixed(ref), flink);
+      FraudCost.PerLine ns =
+          FraudCost.detectionNanosPerLine(
+              lines,
+              ReferenceDataProvider.fixed(ref),
+              flink,
+              new FraudCost.Runs(
+                  Integer.getInteger("probe.parallelism", 1),
+                  Integer.getInteger("probe.cache", 16_384),
+                  Long.getLong("probe.lines-per-checkpoint", 0),
+                  Integer.getInteger("probe.repeats", 3)));
       System.out.printf(
-          "PROBE %s: %.0f ns with, %.0f ns idle, added %.0f ns/line%n",
-          backend, ns[0], ns[1], ns[0] - ns[1]);
+          "PROBE %s (checkpoint every %d ms): task %.0f ns with, %.0f ns idle, added %.0f ns/line; JVM %.0f / %.0f, added %.0f"
+              + " ns/line%n",
+          backend,
+          ns.checkpointMs(),
+          ns.taskWith(),
+          ns.taskIdle(),
+          ns.taskAdded(),
+          ns.jvmWith(),
+          ns.jvmIdle(),
+          ns.jvmAdded());
     }
   }
 }

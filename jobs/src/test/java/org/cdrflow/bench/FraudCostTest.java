@@ -16,7 +16,10 @@ import org.cdrflow.reference.ReferenceData;
 import org.cdrflow.reference.ReferenceDataProvider;
 import org.junit.jupiter.api.Test;
 
-/** The bench's isolated detection measurement runs and reports a CPU time for both runs. */
+/**
+ * The bench's isolated detection measurement runs at the parallelism asked and reports both clocks
+ * (the keyed task threads, the whole JVM) for both runs.
+ */
 class FraudCostTest {
   @Test
   void detectionAloneReportsTheCpuOfBothRuns() throws Exception {
@@ -47,9 +50,13 @@ class FraudCostTest {
       l.flags = new String[0];
       lines.add(l);
     }
-    double[] ns =
+    FraudCost.PerLine ns =
         FraudCost.detectionNanosPerLine(
-            lines, ReferenceDataProvider.fixed(ref), Map.of("state.backend.type", "hashmap"));
-    assertTrue(ns[0] > 0 && ns[1] > 0, () -> ns[0] + " / " + ns[1]);
+            lines,
+            ReferenceDataProvider.fixed(ref),
+            Map.of("state.backend.type", "hashmap"),
+            new FraudCost.Runs(2, 100, 50, 1));
+    assertTrue(ns.taskWith() > 0 && ns.taskIdle() > 0, ns::toString);
+    assertTrue(ns.jvmWith() > 0 && ns.jvmIdle() > 0, ns::toString);
   }
 }

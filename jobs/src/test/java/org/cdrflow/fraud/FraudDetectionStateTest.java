@@ -159,6 +159,15 @@ class FraudDetectionStateTest {
     return new Layout("heap", new HashMapStateBackend(), false, 0);
   }
 
+  /** The job's operator on the heap backend: no cache there, its deadlines on the heap. */
+  private static Layout heapOperator() {
+    return new Layout(
+        "heap, operator",
+        new HashMapStateBackend(),
+        false,
+        FraudDetectionOperator.CACHED_SUBSCRIPTIONS);
+  }
+
   private static Layout rocksDb(int cacheSize) {
     return new Layout(
         "rocksdb cache " + cacheSize, new EmbeddedRocksDBStateBackend(), false, cacheSize);
@@ -175,6 +184,7 @@ class FraudDetectionStateTest {
       throws Exception {
     Set<String> alerts = new TreeSet<>();
     Set<String> days = new TreeSet<>();
+    java.util.Map<String, long[]> closed = new java.util.TreeMap<>();
     OperatorSubtaskState snapshot = null;
     int from = 0;
     if (restoreAt > 0) {
@@ -184,7 +194,7 @@ class FraudDetectionStateTest {
         // As a task does before every checkpoint barrier (the harness's snapshot does not).
         h.prepareSnapshotPreBarrier(1);
         snapshot = h.snapshot(1, lines.get(restoreAt - 1).eventStart);
-        collect(h, alerts, days);
+        collect(h, alerts, days, closed);
       }
       from = restoreAt;
     }
@@ -195,7 +205,7 @@ class FraudDetectionStateTest {
       h.open();
       feed(h, lines, from, lines.size());
       h.processWatermark(lines.get(lines.size() - 1).eventStart + 40L * 24 * HOUR);
-      collect(h, alerts, days);
+      collect(h, alerts, days, closed);
       try (var keys =
           ((AbstractStreamOperator<?>) h.getOperator())
               .getKeyedStateBackend()
@@ -203,6 +213,9 @@ class FraudDetectionStateTest {
         assertEquals(0, keys.count(), "every subscription retired a month after its last day");
       }
     }
+    // Closed days reach the judge one by one from Flink's operator and summed per plan and day
+    // from the job's: the judge reads only their sums.
+    closed.forEach((k, v) -> days.add("closed " + k + ": " + v[0] + " øre, " + v[1] + " days"));
     return new Outcome(alerts, days);
   }
 
@@ -233,14 +246,22 @@ class FraudDetectionStateTest {
   private static void collect(
       KeyedOneInputStreamOperatorTestHarness<String, InvoiceLine, FraudAlert> h,
       Set<String> alerts,
-      Set<String> days) {
+      Set<String> days,
+      java.util.Map<String, long[]> closed) {
     for (FraudAlert a : h.extractOutputValues()) {
       alerts.add(fields(a, "raisedAt"));
     }
     var side = h.getSideOutput(FraudDetectionFunction.SUBSCRIPTION_DAYS);
     if (side != null) {
       for (StreamRecord<SubscriptionDayUsage> r : side) {
-        days.add(fields(r.getValue(), ""));
+        SubscriptionDayUsage u = r.getValue();
+        if (u.closed) {
+          long[] sum = closed.computeIfAbsent(u.planId + "|" + u.day, k -> new long[2]);
+          sum[0] += u.amountOre;
+          sum[1] += Math.max(1, u.subscriptionDays);
+        } else {
+          days.add(fields(u, ""));
+        }
       }
     }
   }
@@ -299,6 +320,28 @@ class FraudDetectionStateTest {
     assertSame(expected, run(lines, rocksDb(1_000), rocksDb(1_000), 0), "cache 1000");
     // Without the operator (Flink's own): every line reads and writes RocksDB.
     assertSame(expected, run(lines, rocksDb(0), rocksDb(0), middle), "no cache, restored");
+  }
+
+  @Test
+  void theOperatorsDeadlinesRaiseWhatFlinksTimersRaise() throws Exception {
+    List<InvoiceLine> lines = feed();
+    Outcome expected = reference(lines);
+    int middle = lines.size() / 2;
+    // Restored in the middle: the deadlines come back from the state alone.
+    assertSame(expected, run(lines, heapOperator(), heapOperator(), middle), "heap, restored");
+    assertSame(expected, run(lines, heapOperator(), heapOperator(), 0), "heap");
+    // A savepoint of Flink's own operator (earlier builds: timers in the state backend).
+    assertSame(expected, run(lines, rocksDb(0), rocksDb(1_000), middle), "from Flink's timers");
+    assertSame(expected, run(lines, heap(), heapOperator(), middle), "from Flink's heap timers");
+    // No line leaves a timer in the state backend (on RocksDB a write per subscription-day).
+    for (Layout layout : List.of(heapOperator(), rocksDb(1_000))) {
+      try (var h = harness(layout)) {
+        h.open();
+        feed(h, lines, 0, middle);
+        assertEquals(0, h.numEventTimeTimers(), layout.name());
+        assertTrue(((FraudDetectionOperator) h.getOperator()).pendingDeadlines() > 0);
+      }
+    }
   }
 
   @Test

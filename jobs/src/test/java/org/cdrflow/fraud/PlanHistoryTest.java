@@ -74,4 +74,19 @@ class PlanHistoryTest {
     assertArrayEquals(new int[] {D, D + 1, D + 2}, h.days);
     assertArrayEquals(new int[] {2, 1, 1}, h.subscriptions);
   }
+
+  @Test
+  void closedDaysSummedByDetectionCountAsTheDaysTheySum() {
+    PlanHistory oneByOne = new PlanHistory();
+    PlanHistory summed = new PlanHistory();
+    for (int d = 0; d < 5; d++) {
+      oneByOne.add(D + d, 100);
+      oneByOne.add(D + d, 500);
+      oneByOne.add(D + d, 0);
+      summed.add(D + d, 600, 3);
+    }
+    assertArrayEquals(oneByOne.subscriptions, summed.subscriptions);
+    assertArrayEquals(oneByOne.amountsOre, summed.amountsOre);
+    assertEquals(oneByOne.averageOre(D + 5), summed.averageOre(D + 5));
+  }
 }

@@ -94,6 +94,13 @@ public final class CdrflowConfig implements Serializable {
   public static final String FRAUD_DETECTION_ENABLED = "fraud.detection.enabled";
 
   /**
+   * How many subscriptions the detection stage keeps on the heap per subtask when the keyed state
+   * is in RocksDB (docs/fraud.md, "State"): about 1 KB each; more active subscriptions per subtask
+   * than this read and write RocksDB again.
+   */
+  public static final String FRAUD_CACHED_SUBSCRIPTIONS = "fraud.detection.cached-subscriptions";
+
+  /**
    * Crash tests only: {@code replay} feeds at most this many records a second, so that a kill lands
    * in the middle of the feed (docs/reliability.md, "Crash anywhere, run it again").
    */
@@ -128,7 +135,8 @@ public final class CdrflowConfig implements Serializable {
           Map.entry(RECONCILE_TOLERANCE_AMOUNT, "0.01"),
           Map.entry(RECONCILE_PAIRING_WINDOW, "PT10M"),
           Map.entry(PERIOD_LATENESS, "P3D"),
-          Map.entry(FRAUD_DETECTION_ENABLED, "true"));
+          Map.entry(FRAUD_DETECTION_ENABLED, "true"),
+          Map.entry(FRAUD_CACHED_SUBSCRIPTIONS, "16384"));
 
   /**
    * Config key of the streaming job (StateLineage): rebuild aggregates on a start without state.
@@ -178,7 +186,8 @@ public final class CdrflowConfig implements Serializable {
           RECONCILE_PAIRING_WINDOW,
           PERIOD_LATENESS,
           TESTING_FEED_RATE,
-          FRAUD_DETECTION_ENABLED);
+          FRAUD_DETECTION_ENABLED,
+          FRAUD_CACHED_SUBSCRIPTIONS);
 
   private final TreeMap<String, String> values = new TreeMap<>();
 
