@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * The rules that decide the class of a pair of calls, one of ours and one of the partner's
- * (docs/reconciliation.md, "Matching"). Plain Java: the pairing itself runs as set-based SQL
- * ({@link Reconciliation}) and hands every pair here.
+ * (docs/reconciliation.md, "Matching"). Plain Java: {@link CallPairing} pairs the calls and {@link
+ * Reconciliation} hands every pair here.
  *
  * <p>Two calls can be paired when they have the same normalised A and B numbers and direction and
  * their starts are at most the pairing window apart. A pair is {@link ReconciliationClass#MATCHED}
@@ -46,6 +46,24 @@ public final class CallComparison {
   /** Whether two starts are close enough for their calls to be paired at all. */
   public static boolean pairable(long ourStartMillis, long theirStartMillis, Tolerances tol) {
     return Math.abs(theirStartMillis - ourStartMillis) <= tol.pairingWindow().toMillis();
+  }
+
+  /**
+   * Whether a pair is {@link ReconciliationClass#MATCHED}: exactly what {@link #compare} decides,
+   * without building its outcome (most pairs of a month match; docs/benchmarks.md, "Reconciliation,
+   * next round").
+   */
+  public static boolean matches(
+      long ourStartMillis,
+      long ourSeconds,
+      String ourProduct,
+      BigDecimal ourAmount,
+      PartnerCall theirs,
+      Tolerances tol) {
+    return Math.abs(theirs.start().toEpochMilli() - ourStartMillis) <= tol.start().toMillis()
+        && Math.abs(theirs.seconds() - ourSeconds) * 1000 <= tol.duration().toMillis()
+        && theirs.amount().subtract(ourAmount).abs().compareTo(tol.amount()) <= 0
+        && Objects.equals(ourProduct, theirs.product());
   }
 
   /** Compares a pair (same numbers and direction, starts within the pairing window). */

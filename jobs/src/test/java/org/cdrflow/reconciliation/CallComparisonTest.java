@@ -155,6 +155,62 @@ class CallComparisonTest {
     assertEquals(ReconciliationClass.valueOf(expectedClass), out.reconciliationClass(), name);
     assertEquals(
         expectedDifferences, out.differences().stream().map(Object::toString).toList(), name);
+    assertEquals(
+        out.reconciliationClass() == ReconciliationClass.MATCHED,
+        CallComparison.matches(
+            OURS.start().toEpochMilli(),
+            OURS.seconds(),
+            OURS.product(),
+            OURS.amount(),
+            theirs(startMillis, seconds, amount, product),
+            Tolerances.DEFAULTS),
+        name + ": matches as compare classifies");
+  }
+
+  @Test
+  void matchesDecidesAsCompareOnRandomPairs() {
+    java.util.Random random = new java.util.Random(20);
+    String[] products = {"VOICE_TERM_MOBILE", "VOICE_TERM_FIXED"};
+    for (int i = 0; i < 20_000; i++) {
+      Tolerances tol =
+          new Tolerances(
+              Duration.ofMillis(random.nextInt(8_000)),
+              Duration.ofMillis(random.nextInt(3_000)),
+              BigDecimal.valueOf(random.nextInt(3_000), random.nextInt(7)),
+              Duration.ofMinutes(10));
+      OurCall ours =
+          new OurCall(
+              "00000000-0000-0000-0000-000000000001",
+              T.plusNanos(random.nextInt(1_000_000) * 1000L),
+              random.nextInt(200),
+              "OUT",
+              products[random.nextInt(2)],
+              BigDecimal.valueOf(random.nextInt(1_000_000), 6));
+      PartnerCall theirs =
+          new PartnerCall(
+              2,
+              "X1",
+              "+4791000101",
+              "+4745123456",
+              ours.start()
+                  .plusMillis(random.nextInt(16_000) - 8_000)
+                  .plusNanos(random.nextInt(999_999)),
+              ours.seconds() + random.nextInt(5) - 2,
+              "OUT",
+              products[random.nextInt(2)],
+              ours.amount().add(BigDecimal.valueOf(random.nextInt(40_000) - 20_000, 6)));
+      assertEquals(
+          CallComparison.compare(ours, theirs, tol).reconciliationClass()
+              == ReconciliationClass.MATCHED,
+          CallComparison.matches(
+              ours.start().toEpochMilli(),
+              ours.seconds(),
+              ours.product(),
+              ours.amount(),
+              theirs,
+              tol),
+          ours + " " + theirs + " " + tol);
+    }
   }
 
   @Test

@@ -226,4 +226,165 @@ class PartnerFilesTest {
             PartnerFileException.class, () -> PartnerFiles.readCalls(write("bad.csv", bad), JULY));
     assertEquals(2 * PartnerFiles.CHUNK_LINES + 5, e.line());
   }
+
+  /**
+   * A line read from its bytes gives exactly the general parser's call (the same record, amounts
+   * with the same scale), or is left to the general parser.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      value = {
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.122917|true",
+        "X1,+4791000101,+4745123456,2026-07-10T08:00:03Z,0,IN,SMS_TERM,-0.05|true",
+        "X1,004791000101,004745123456,2026-07-10T08:00:03Z,7,OUT,VOICE_INTL,12|true",
+        "X1,,45123456,2026-07-10T08:00:03Z,7,OUT,VOICE_TERM_FIXED,007.500000|true",
+        "X1,0046701234567,45123456,2026-07-10T08:00:03Z,7,OUT,VOICE_INTL,-0|true",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,000000000125,OUT,VOICE_TERM_MOBILE,999999999999.999999|true",
+        "X1,91000101,45123456,2026-07-10T10:00:03+02:00,125,OUT,VOICE_TERM_MOBILE,0.1|false",
+        "X1,91000101,45123456,2026-07-10T08:00:03.5Z,125,OUT,VOICE_TERM_MOBILE,0.1|false",
+        "X1, 91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1|false",
+        "\"X1\",91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1|false",
+        "Ø1,91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1|false",
+        "X1,+47 910 00 101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1|false",
+      })
+  void aPlainLineIsReadAsTheGeneralParserReadsIt(String text, boolean plain) throws Exception {
+    Path f = dir.resolve("calls.csv");
+    PartnerCall fast = PartnerFiles.plainCall(f, JULY, text, 9);
+    assertEquals(plain, fast != null, text);
+    PartnerCall general = PartnerFiles.generalCall(f, JULY, text, 9);
+    if (fast != null) {
+      assertEquals(general, fast);
+      assertEquals(general.amount().scale(), fast.amount().scale());
+    }
+  }
+
+  /** Lines with a problem are left to the general parser, which reports it. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1,x",
+        ",91000101,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,9100010x,45123456,2026-07-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-09-10T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-07-32T08:00:03Z,125,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,-1,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1234567890123,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,,OUT,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,out,VOICE_TERM_MOBILE,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,DATA,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,VOICE_TERM_MOBILEX,0.1",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,0.1234567",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,1234567890123",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,.5",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,5.",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,--5",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,",
+        "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,1e3",
+      })
+  void aLineWithAProblemIsLeftToTheGeneralParser(String text) {
+    Path f = dir.resolve("calls.csv");
+    assertNull(PartnerFiles.plainCall(f, JULY, text, 9), text);
+    PartnerFileException e =
+        assertThrows(
+            PartnerFileException.class, () -> PartnerFiles.generalCall(f, JULY, text, 9), text);
+    assertEquals(9, e.line());
+  }
+
+  @Test
+  void randomPlainLinesAreReadAsTheGeneralParserReadsThem() throws Exception {
+    java.util.Random random = new java.util.Random(20);
+    Path f = dir.resolve("calls.csv");
+    String[] products = {"VOICE_TERM_MOBILE", "VOICE_TERM_FIXED", "VOICE_INTL", "SMS_TERM"};
+    for (int i = 0; i < 20_000; i++) {
+      String number =
+          switch (random.nextInt(4)) {
+            case 0 -> "9" + String.format("%07d", random.nextInt(10_000_000));
+            case 1 -> "+474" + String.format("%07d", random.nextInt(10_000_000));
+            case 2 -> "00479" + String.format("%07d", random.nextInt(10_000_000));
+            default -> "";
+          };
+      String amount =
+          (random.nextInt(5) == 0 ? "-" : "")
+              + random.nextInt(1000)
+              + (random.nextBoolean() ? "" : "." + (1 + random.nextInt(99999)));
+      String text =
+          "C"
+              + i
+              + ","
+              + number
+              + ",4"
+              + String.format("%07d", random.nextInt(10_000_000))
+              + ","
+              + Instant.parse("2026-06-30T00:00:00Z").plusSeconds(random.nextInt(33 * 86_400))
+              + ","
+              + random.nextInt(5_000)
+              + ","
+              + (random.nextBoolean() ? "IN" : "OUT")
+              + ","
+              + products[random.nextInt(products.length)]
+              + ","
+              + amount;
+      PartnerCall general;
+      try {
+        general = PartnerFiles.generalCall(f, JULY, text, 2);
+      } catch (PartnerFileException e) {
+        general = null;
+      }
+      assertEquals(general, PartnerFiles.plainCall(f, JULY, text, 2), text);
+    }
+  }
+
+  /**
+   * Lines end as a line reader ends them ({@code \n}, {@code \r\n}, {@code \r}), whatever block of
+   * bytes they fall in, and the hash is the file's.
+   */
+  @Test
+  void blocksAndLineEndsGiveTheSameCalls() throws Exception {
+    StringBuilder text = new StringBuilder("\uFEFF" + CDR_HEADER.replace("\n", "\r\n"));
+    String[] ends = {"\n", "\r\n", "\r", "\n\n", "\r\n \r\n"};
+    for (int i = 0; i < 300; i++) {
+      text.append("C")
+          .append(i)
+          .append(i % 7 == 0 ? ",\"+47 910 00 1" + (i % 10) + "\"" : ",9100010" + (i % 10))
+          .append(",45123456,2026-07-10T08:00:0")
+          .append(i % 10)
+          .append(i % 11 == 0 ? "+00:00" : "Z")
+          .append(",60,OUT,VOICE_TERM_MOBILE,0.5")
+          .append(i == 299 ? "" : ends[i % ends.length]);
+    }
+    Path f = write("ends.csv", text.toString());
+    PartnerFiles.Calls whole = PartnerFiles.readCalls(f, JULY);
+    assertEquals(300, whole.calls().size());
+    assertEquals(PartnerFiles.sha256(f), whole.sha256());
+    // Line numbers as a line reader counts them.
+    java.util.List<String> lines = Files.readAllLines(f);
+    for (PartnerCall c : whole.calls()) {
+      assertTrue(lines.get(c.line() - 1).startsWith(c.callId() + ","), c.toString());
+    }
+    for (int block : new int[] {1, 7, 64, 1000}) {
+      PartnerFiles.Calls small = PartnerFiles.readCalls(f, JULY, block);
+      assertEquals(whole, small, "blocks of " + block);
+    }
+  }
+
+  @Test
+  void bytesThatAreNotUtf8RefuseTheFile() throws Exception {
+    Path f = dir.resolve("latin1.csv");
+    byte[] head =
+        (CDR_HEADER + "X1,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,0.1\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad =
+        "X\u00d82,91000101,45123456,2026-07-10T08:00:03Z,1,OUT,SMS_TERM,0.1\n"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] all = java.util.Arrays.copyOf(head, head.length + bad.length);
+    System.arraycopy(bad, 0, all, head.length, bad.length);
+    Files.write(f, all);
+    assertThrows(
+        java.nio.charset.CharacterCodingException.class, () -> PartnerFiles.readCalls(f, JULY));
+  }
 }

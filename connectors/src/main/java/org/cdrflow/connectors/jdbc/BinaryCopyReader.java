@@ -23,7 +23,8 @@ import org.postgresql.copy.PGCopyInputStream;
  * <p>The getters take the field's index (0-based) in the current row and the column's type is the
  * caller's to know: {@link #text} for text, {@link #uuid} for uuid, {@link #epochMillis} for
  * timestamptz, {@link #epochDay} for date, {@link #int4}, {@link #int8}, {@link #numeric}, {@link
- * #textArray} for text[]. A getter of a NULL field returns null (the primitive ones throw).
+ * #textArray} for text[] ({@link #epochMicros} for a timestamptz at full precision). A getter of a
+ * NULL field returns null (the primitive ones throw).
  */
 public final class BinaryCopyReader implements AutoCloseable {
   private static final byte[] SIGNATURE = {
@@ -143,12 +144,30 @@ public final class BinaryCopyReader implements AutoCloseable {
     return new UUID(longAt(o), longAt(o + 8)).toString();
   }
 
+  /** The first 8 bytes of a uuid column (not null), as {@link UUID#getMostSignificantBits}. */
+  public long uuidHigh(int field) {
+    return longAt(offsets[field]);
+  }
+
+  /** The last 8 bytes of a uuid column (not null), as {@link UUID#getLeastSignificantBits}. */
+  public long uuidLow(int field) {
+    return longAt(offsets[field] + 8);
+  }
+
   /** A timestamptz column in milliseconds since 1970 (microseconds rounded down). */
   public Long epochMillis(int field) {
     if (lengths[field] < 0) {
       return null;
     }
     return Math.floorDiv(longAt(offsets[field]), 1000L) + PG_EPOCH_MILLIS;
+  }
+
+  /** A timestamptz column in microseconds since 1970, its full precision. */
+  public Long epochMicros(int field) {
+    if (lengths[field] < 0) {
+      return null;
+    }
+    return longAt(offsets[field]) + PG_EPOCH_MILLIS * 1000L;
   }
 
   /** A date column in days since 1970-01-01. */

@@ -61,7 +61,11 @@ class BinaryCopyReaderTest {
       assertEquals(8, r.fields());
       assertEquals("Ærlig talt ☎", r.text(0));
       assertEquals("11469a10-4b3d-3a1c-a5ca-3c7c0c2c4c86", r.uuid(1));
+      assertEquals(
+          java.util.UUID.fromString("11469a10-4b3d-3a1c-a5ca-3c7c0c2c4c86"),
+          new java.util.UUID(r.uuidHigh(1), r.uuidLow(1)));
       assertEquals(1_790_000_000_123L, r.epochMillis(2));
+      assertEquals(1_790_000_000_123_000L, r.epochMicros(2));
       assertEquals((int) LocalDate.of(2026, 9, 15).toEpochDay(), r.epochDay(3));
       assertEquals(-7, r.int4(4));
       assertEquals(9_000_000_000L, r.int8(5));
@@ -75,6 +79,7 @@ class BinaryCopyReaderTest {
       assertNull(r.text(0));
       assertNull(r.uuid(1));
       assertNull(r.epochMillis(2));
+      assertNull(r.epochMicros(2));
       assertNull(r.epochDay(3));
       assertNull(r.int4(4));
       assertNull(r.int8(5));
@@ -85,6 +90,7 @@ class BinaryCopyReaderTest {
       assertEquals("", r.text(0));
       assertEquals("00000000-0000-0000-0000-000000000001", r.uuid(1));
       assertEquals(-1L, r.epochMillis(2));
+      assertEquals(-1_000L, r.epochMicros(2));
       assertEquals(0, r.epochDay(3));
       assertEquals(Long.MIN_VALUE, r.int8(5));
       assertEquals(new BigDecimal("0.00"), r.numeric(6));
