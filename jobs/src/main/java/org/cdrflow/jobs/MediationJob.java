@@ -62,60 +62,18 @@ public final class MediationJob {
       Duration endCheckInterval,
       int fraudCachedSubscriptions)
       implements Serializable {
-    /** With the detection stage's cache at its default size. */
-    public Settings(
-        String homeOperatorId,
-        Duration outOfOrderness,
-        Duration idleness,
-        Duration partialTimeout,
-        Duration dedupWindow,
-        long aggregateFlushMs,
-        StateLineage lineage,
-        AuditWatch.Settings auditCheck,
-        Duration endCheckInterval) {
-      this(
-          homeOperatorId,
-          outOfOrderness,
-          idleness,
-          partialTimeout,
-          dedupWindow,
-          aggregateFlushMs,
-          lineage,
-          auditCheck,
-          endCheckInterval,
-          FraudDetectionOperator.CACHED_SUBSCRIPTIONS);
-    }
-
     /**
-     * With the built-in end checks (a day for subscriptions, an hour for settlement days and audit
-     * hours); {@code endCheckInterval} ({@code state.end-check-interval}) replaces all three.
+     * {@code endCheckInterval} ({@code state.end-check-interval}) replaces the built-in end checks
+     * (a day for subscriptions, an hour for settlement days and audit hours); null keeps them.
      */
-    public Settings(
-        String homeOperatorId,
-        Duration outOfOrderness,
-        Duration idleness,
-        Duration partialTimeout,
-        Duration dedupWindow,
-        long aggregateFlushMs,
-        StateLineage lineage,
-        AuditWatch.Settings auditCheck) {
-      this(
-          homeOperatorId,
-          outOfOrderness,
-          idleness,
-          partialTimeout,
-          dedupWindow,
-          aggregateFlushMs,
-          lineage,
-          auditCheck,
-          null);
-    }
-
     private long endCheckMs(long builtIn) {
       return endCheckInterval == null ? builtIn : endCheckInterval.toMillis();
     }
 
-    /** Without a lineage ({@code lineage} null: aggregate rows are written without one). */
+    /**
+     * Without a lineage ({@code lineage} null: aggregate rows are written without one), the audit's
+     * check against the tables, or a changed end check, and detection's cache at its default size.
+     */
     public Settings(
         String homeOperatorId,
         Duration outOfOrderness,
@@ -131,7 +89,9 @@ public final class MediationJob {
           dedupWindow,
           aggregateFlushMs,
           null,
-          null);
+          null,
+          null,
+          FraudDetectionOperator.CACHED_SUBSCRIPTIONS);
     }
   }
 
