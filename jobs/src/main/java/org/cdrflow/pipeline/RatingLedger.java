@@ -60,6 +60,7 @@ public class RatingLedger {
     return c;
   }
 
+  /** A copy of one period's usage: the ledger's and the older POJO-format serializer's. */
   static PeriodUsage copyOf(PeriodUsage from) {
     PeriodUsage c = new PeriodUsage();
     c.voiceSeconds = from.voiceSeconds;

@@ -191,15 +191,7 @@ public final class StateValueSerializers {
       if (from == null) {
         return null;
       }
-      PeriodUsage c = new PeriodUsage();
-      c.dataKb = from.dataKb;
-      c.euDataKb = from.euDataKb;
-      c.notified = from.notified;
-      c.overageOre = from.overageOre;
-      c.roamingCountries = from.roamingCountries;
-      c.smsCount = from.smsCount;
-      c.voiceSeconds = from.voiceSeconds;
-      return c;
+      return RatingLedger.copyOf(from);
     }
 
     @Override
